@@ -1,0 +1,3 @@
+from cjsim.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,8 @@
+"""One module per CJ family; each exports ``ROWS``, its rows of the route table."""
+
+from __future__ import annotations
+
+from cjsim.api import auth, pay, settings
+from cjsim.routes import Route
+
+ROWS: list[Route] = [*auth.ROWS, *settings.ROWS, *pay.ROWS]

@@ -1,0 +1,98 @@
+"""authentication/getAccessToken, refreshAccessToken, logout (cj-api §2, cj-rules §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cjsim.call import Call
+from cjsim.domain.ids import digest
+from cjsim.errors import CJError, illegal
+from cjsim.params import Field
+from cjsim.routes import Route, route
+
+
+def _credentials(body: Any) -> tuple[str, str | None, str]:
+    """(form, email, secret) of the three body forms; 1600300 for anything else."""
+    if not isinstance(body, dict):
+        raise illegal("the body must be a JSON object")
+    email, api_key, password = body.get("email"), body.get("apiKey"), body.get("password")
+    for name, value in (("email", email), ("apiKey", api_key), ("password", password)):
+        if value is not None and not isinstance(value, str):
+            raise illegal(f"{name} must be a string")
+    if email:
+        secret = api_key or password
+        if not secret:
+            raise illegal("give apiKey, or email with password (the API key)")
+        return "email", email, secret
+    if api_key:
+        return "apiKey", None, api_key
+    raise illegal("give apiKey, or email with password (the API key)")
+
+
+def login_subject(call: Call) -> str | None:
+    """The account a getAccessToken call names: its openId, else the credential's digest."""
+    try:
+        _form, email, secret = _credentials(call.body)
+    except CJError:
+        return None
+    accounts = call.sim.accounts
+    account = accounts.by_email(email) if email else accounts.by_api_key(secret)
+    if account is not None:
+        return str(account.open_id)
+    return "cred:" + digest(email or secret)[:16]
+
+
+def refresh_subject(call: Call) -> str | None:
+    body = call.body
+    if not isinstance(body, dict) or not isinstance(body.get("refreshToken"), str):
+        return None
+    owner = call.sim.tokens.refresh_owner(body["refreshToken"])
+    return str(owner) if owner is not None else "cred:" + digest(body["refreshToken"])[:16]
+
+
+def get_access_token(call: Call) -> dict[str, Any]:
+    _form, email, secret = _credentials(call.body)
+    accounts = call.sim.accounts
+    if email is not None:
+        account = accounts.by_email(email)
+        if account is None:
+            raise CJError(1601000, reason="login:unknown-email")
+        if accounts.by_api_key(secret) != account:
+            raise CJError(1600001, reason="login:wrong-key")
+    else:
+        account = accounts.by_api_key(secret)
+        if account is None:
+            raise CJError(1600001, reason="login:unknown-key")
+    call.account = account
+    profile = call.sim.profile
+    return call.sim.tokens.issue(account.open_id, call.now_us, profile.access_token_ttl_s,
+                                 profile.refresh_token_ttl_s)
+
+
+def refresh_access_token(call: Call) -> dict[str, Any]:
+    profile = call.sim.profile
+    data = call.sim.tokens.refresh(call.params["refreshToken"], call.now_us,
+                                   profile.access_token_ttl_s, profile.refresh_token_ttl_s)
+    owner = call.sim.accounts.get(call.subject or "") if call.subject else None
+    if owner is not None:
+        call.account = owner
+    return data
+
+
+def logout(call: Call) -> bool:
+    token = call.headers.get("CJ-Access-Token", "")
+    call.sim.tokens.logout(token)
+    return True
+
+
+ROWS: list[Route] = [
+    route("authentication/getAccessToken", "POST", get_access_token,
+          auth=False, login=True, subject=login_subject, family="auth",
+          summary="Log in with apiKey, or email + password/apiKey; returns the token pair."),
+    route("authentication/refreshAccessToken", "POST", refresh_access_token,
+          Field("refreshToken", "str", required=True),
+          auth=False, login=True, subject=refresh_subject, family="auth",
+          summary="A new token pair; the old access token and the used refresh token die."),
+    route("authentication/logout", "POST", logout, family="auth", body="json_or_empty",
+          summary="Revokes the access token and its refresh token."),
+]

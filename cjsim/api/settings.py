@@ -1,0 +1,36 @@
+"""setting/get (cj-api §3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cjsim.call import Call
+from cjsim.routes import Route, route
+
+TOPICS = ("product", "stock", "order", "logistics")
+
+
+def get_settings(call: Call) -> dict[str, Any]:
+    account = call.account
+    assert account is not None
+    qps = call.sim.effective_qps(account)
+    callbacks = call.sim.webhook_settings(account.open_id)
+    return {
+        "openId": account.open_id,
+        "openName": account.name,
+        "openEmail": account.email,
+        "setting": {
+            "quotaLimits": [q.as_json() for q in account.quotas],
+            "qpsLimit": qps,
+        },
+        "callback": {topic: callbacks.get(topic, {"type": "CANCEL", "urls": []})
+                     for topic in TOPICS},
+        "root": "GENERAL",
+        "isSandbox": False,
+    }
+
+
+ROWS: list[Route] = [
+    route("setting/get", "GET", get_settings, family="settings",
+          summary="Account settings: quotas, QPS limit, webhook callbacks."),
+]

@@ -1,0 +1,52 @@
+"""The Flask app of a simulator: the CJ API (WSGI middleware, see ``pipeline``), the
+control API under ``/__cjsim/``, and JSON for every error anywhere.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+from cjsim import jsonenc
+from cjsim.pipeline import CJApi
+
+if TYPE_CHECKING:
+    from cjsim.simulator import Simulator
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    return Response(jsonenc.dumps(payload), status=status,
+                    content_type="application/json; charset=utf-8")
+
+
+def create_app(sim: Simulator) -> Flask:
+    from cjsim.control import blueprint
+
+    app = Flask("cjsim")
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
+    app.extensions["cjsim"] = sim
+    app.register_blueprint(blueprint)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        return json_response({"error": exc.description or exc.name}, status)
+
+    @app.errorhandler(Exception)
+    def _crash(exc: Exception) -> Response:
+        app.logger.exception("control API error")
+        return json_response({"error": "internal error: " + type(exc).__name__}, 500)
+
+    @app.get("/")
+    def _index() -> Response:
+        return json_response({
+            "name": "cjsim", "api": "/api2.0/v1/", "control": "/__cjsim/",
+            "endpoints": sim.routes.paths(),
+        })
+
+    app.wsgi_app = CJApi(sim, app.wsgi_app)  # type: ignore[method-assign]
+    return app

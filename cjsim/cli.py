@@ -1,0 +1,104 @@
+"""``cjsim serve`` and friends."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from typing import Any, Sequence
+
+from cjsim import __version__
+from cjsim.domain.accounts import AccountError, iter_account_specs
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cjsim", description="Offline CJ Dropshipping API 2.0 simulator")
+    parser.add_argument("--version", action="version", version=f"cjsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the simulator over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
+    serve.add_argument("--clock", choices=["system", "frozen"], default="system")
+    serve.add_argument("--start", help="initial simulated time, ISO-8601 with offset")
+    serve.add_argument("--seed", type=int, help="reproducible tokens, keys, ids and catalogue")
+    serve.add_argument("--account", action="append", default=[], metavar="EMAIL:APIKEY[:LEVEL[:verified]]",
+                       help="an account to create (repeatable); none = one demo account")
+    serve.add_argument("--profile", default="legacy", help="rule profile (default legacy)")
+    serve.add_argument("--strictness", choices=["strict", "lenient", "shadow"])
+    serve.add_argument("--throttle-status", type=int, choices=[200, 429],
+                       help="HTTP status of every throttle answer")
+    serve.add_argument("--daily-limit", type=int, help="calls/day per interface (unverified)")
+    serve.add_argument("--daily-tz", help="time zone of the daily reset (default Asia/Shanghai)")
+    serve.add_argument("--trust-ip-header", action="store_true",
+                       help="honour X-CJSim-Client-IP (one machine acting as many IPs)")
+    serve.add_argument("--journal-size", type=int, default=10_000)
+    serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args, parser)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def _make_simulator(args: argparse.Namespace) -> Any:
+    from cjsim.simulator import Simulator
+
+    accounts = iter_account_specs(args.account)
+    return Simulator(
+        seed=args.seed, clock=args.clock, start=args.start, accounts=accounts,
+        demo_account=not accounts, profile=args.profile, strictness=args.strictness,
+        throttle_status=args.throttle_status, daily_limit=args.daily_limit,
+        daily_tz=args.daily_tz, trust_ip_header=args.trust_ip_header,
+        journal_size=args.journal_size,
+    )
+
+
+def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from werkzeug.serving import make_server
+
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.quiet:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    try:
+        sim = _make_simulator(args)
+    except (ValueError, AccountError) as exc:
+        parser.error(str(exc))
+    try:
+        server = make_server(args.host, args.port, sim.app, threaded=True)
+    except OSError as exc:
+        print(f"cjsim: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    host = args.host if ":" not in args.host else f"[{args.host}]"
+    base = f"http://{host}:{server.server_port}"
+    print(f"cjsim {__version__} serving CJ API 2.0 at {base}/api2.0/v1", flush=True)
+    print(f"control API: {base}/__cjsim/", flush=True)
+    print(f"clock: {sim.clock.snapshot()['now']} ({'frozen' if sim.clock.frozen else 'flowing'})"
+          f", profile: {sim.profile.name}, strictness: {sim.profile.strictness}", flush=True)
+    for account in sim.accounts.all():
+        print(f"account: email={account.email} apiKey={account.api_key} openId={account.open_id}"
+              f" level={account.level} verified={str(account.verified).lower()}", flush=True)
+
+    stop = threading.Event()
+
+    def _shutdown(signum: int, _frame: Any) -> None:
+        if not stop.is_set():
+            stop.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, _shutdown)
+    signal.signal(signal.SIGTERM, _shutdown)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        sim.store.close()
+    print("cjsim stopped", flush=True)
+    return 0

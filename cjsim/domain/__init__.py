@@ -1,0 +1,1 @@
+"""Domain models: accounts, tokens, catalogue, orders, logistics, webhooks."""

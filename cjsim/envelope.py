@@ -1,0 +1,20 @@
+"""CJ's response envelope (cj-rules §1): one shape for success and for every error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cjsim.errors import CJError, Catalogue
+
+
+def success(data: Any, request_id: str) -> dict[str, Any]:
+    return {"code": 200, "result": True, "message": "Success", "data": data,
+            "requestId": request_id, "success": True}
+
+
+def failure(error: CJError, request_id: str, catalogue: Catalogue) -> dict[str, Any]:
+    message = error.message if error.message is not None else catalogue.message(error.code)
+    if error.detail:
+        message = f"{message}: {error.detail}"
+    return {"code": error.code, "result": False, "message": message, "data": None,
+            "requestId": request_id, "success": False}

@@ -1,0 +1,180 @@
+"""Parameter specs for the route table, and their parsing (query strings and JSON bodies).
+
+One spec serves three purposes: parsing, the 1600300 answers (each names the field and what
+was expected), and the generated endpoint docs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal, Mapping
+
+from cjsim.clock import CHINA, parse_instant
+from cjsim.errors import illegal
+
+Kind = Literal["str", "int", "decimal", "bool", "list", "objects", "object", "datetime"]
+
+_TRUE = {"true", "1"}
+_FALSE = {"false", "0"}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind = "str"
+    required: bool = False
+    min: int | Decimal | None = None
+    max: int | Decimal | None = None
+    max_len: int | None = None  # strings: characters; lists: items
+    min_len: int | None = None  # lists: items
+    choices: tuple[Any, ...] | None = None
+    default: Any = None
+    items: tuple[Field, ...] = field(default_factory=tuple)  # for "objects"
+    doc: str = ""
+
+    def describe(self) -> str:
+        bits = [self.kind]
+        if self.required:
+            bits.append("required")
+        if self.min is not None or self.max is not None:
+            bits.append(f"{self.min if self.min is not None else ''}..{self.max if self.max is not None else ''}")
+        if self.max_len is not None:
+            bits.append(f"max {self.max_len}")
+        if self.choices:
+            bits.append("one of " + "/".join(str(c) for c in self.choices))
+        return ", ".join(bits)
+
+
+def _absent(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def _coerce(spec: Field, value: Any, where: str) -> Any:
+    """One value to the spec's type, or a 1600300 naming the field."""
+    name = f"{where}{spec.name}"
+    kind = spec.kind
+    try:
+        if kind == "str":
+            if not isinstance(value, str):
+                raise ValueError
+            out: Any = value
+            if spec.max_len is not None and len(out) > spec.max_len:
+                raise illegal(f"{name} is longer than {spec.max_len} characters")
+        elif kind == "int":
+            if isinstance(value, bool):
+                raise ValueError
+            if isinstance(value, float):
+                if not value.is_integer():
+                    raise ValueError
+                value = int(value)
+            out = value if isinstance(value, int) else int(str(value).strip(), 10)
+        elif kind == "decimal":
+            if isinstance(value, bool) or isinstance(value, (dict, list)):
+                raise ValueError
+            out = Decimal(str(value).strip())
+            if not out.is_finite():
+                raise ValueError
+        elif kind == "bool":
+            if isinstance(value, bool):
+                out = value
+            elif isinstance(value, int) and value in (0, 1):
+                out = bool(value)
+            elif isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+                out = value.lower() in _TRUE
+            else:
+                raise ValueError
+        elif kind == "datetime":
+            if not isinstance(value, str):
+                raise ValueError
+            try:
+                naive = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
+            except ValueError:
+                raise ValueError from None
+            out = parse_instant(naive.replace(tzinfo=CHINA))
+        elif kind == "list":
+            items = value if isinstance(value, list) else [value]
+            out = []
+            for item in items:
+                if isinstance(item, (dict, list)) or isinstance(item, bool) or item is None:
+                    raise ValueError
+                out.extend(p.strip() for p in str(item).split(",") if p.strip())
+            if spec.max_len is not None and len(out) > spec.max_len:
+                raise illegal(f"{name} has more than {spec.max_len} values")
+            if spec.min_len is not None and len(out) < spec.min_len:
+                raise illegal(f"{name} needs at least {spec.min_len} value(s)")
+        elif kind == "object":
+            if not isinstance(value, dict):
+                raise ValueError
+            out = value
+        elif kind == "objects":
+            if not isinstance(value, list):
+                raise ValueError
+            if spec.min_len is not None and len(value) < spec.min_len:
+                raise illegal(f"{name} needs at least {spec.min_len} item(s)")
+            if spec.max_len is not None and len(value) > spec.max_len:
+                raise illegal(f"{name} has more than {spec.max_len} items")
+            out = []
+            for index, item in enumerate(value):
+                if not isinstance(item, dict):
+                    raise illegal(f"{name}[{index}] must be an object")
+                out.append(parse_object(spec.items, item, f"{name}[{index}]."))
+        else:  # pragma: no cover - the Kind literal is closed
+            raise AssertionError(kind)
+    except (ValueError, TypeError, InvalidOperation, OverflowError):
+        raise illegal(f"{name} must be {_expected(spec)}, got {_show(value)}") from None
+    if spec.choices is not None and out not in spec.choices:
+        raise illegal(f"{name} must be one of {', '.join(map(str, spec.choices))}, got {_show(value)}")
+    if spec.min is not None and out < spec.min:
+        raise illegal(f"{name} must be at least {spec.min}, got {_show(value)}")
+    if spec.max is not None and out > spec.max:
+        raise illegal(f"{name} must be at most {spec.max}, got {_show(value)}")
+    return out
+
+
+def _expected(spec: Field) -> str:
+    return {
+        "str": "a string", "int": "an integer", "decimal": "a number", "bool": "true or false",
+        "list": "a list of strings", "objects": "a list of objects", "object": "an object",
+        "datetime": "a time as yyyy-MM-dd HH:mm:ss",
+    }[spec.kind]
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_object(specs: tuple[Field, ...], source: Mapping[str, Any], where: str = "") -> dict[str, Any]:
+    """A JSON object against its spec: absent/""/null optional fields are left out."""
+    out: dict[str, Any] = {}
+    for spec in specs:
+        value = source.get(spec.name)
+        if _absent(value):
+            if spec.required:
+                raise illegal(f"{where}{spec.name} is required")
+            if spec.default is not None:
+                out[spec.name] = spec.default
+            continue
+        out[spec.name] = _coerce(spec, value, where)
+    return out
+
+
+def parse_query(specs: tuple[Field, ...], args: Any) -> dict[str, Any]:
+    """A query string (werkzeug MultiDict) against its spec; repeated keys are lists."""
+    out: dict[str, Any] = {}
+    for spec in specs:
+        if spec.kind in ("list", "objects"):
+            values = [v for v in args.getlist(spec.name) if v != ""]
+            value: Any = values or None
+        else:
+            value = args.get(spec.name)
+        if _absent(value):
+            if spec.required:
+                raise illegal(f"{spec.name} is required")
+            if spec.default is not None:
+                out[spec.name] = spec.default
+            continue
+        out[spec.name] = _coerce(spec, value, "")
+    return out

@@ -1,0 +1,219 @@
+"""One CJ request, top to bottom (cj-rules §2, order of checks).
+
+    known path (1600101) -> online (1600100) -> scenario faults -> per-IP limit (R1)
+    -> method and body shape (1600300) -> token (1600002/1600001)
+    -> limits: login, daily, quotas, account QPS, interface QPS (1600200/1600201)
+    -> parameters (1600300) -> handler -> envelope -> journal
+
+Every answer under ``/api2.0/`` leaves through ``_respond`` as a JSON envelope, whatever
+went wrong; a handler bug becomes 1600000 with HTTP 500 and a log line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from urllib.parse import parse_qsl
+
+from werkzeug.datastructures import EnvironHeaders, MultiDict
+
+from cjsim import jsonenc
+from cjsim.call import Call
+from cjsim.envelope import failure, success
+from cjsim.errors import WRONG_JSON_MESSAGE, CJError, illegal
+from cjsim.limits.engine import Decision, Subject
+from cjsim.params import parse_object, parse_query
+
+if TYPE_CHECKING:
+    from cjsim.routes import Route
+    from cjsim.simulator import Simulator
+
+log = logging.getLogger("cjsim")
+
+API_ROOT = "/api2.0"
+TOKEN_HEADER = "CJ-Access-Token"
+IP_HEADER = "HTTP_X_CJSIM_CLIENT_IP"
+JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
+REASONS = {200: "OK", 400: "BAD REQUEST", 404: "NOT FOUND", 405: "METHOD NOT ALLOWED",
+           413: "REQUEST ENTITY TOO LARGE", 429: "TOO MANY REQUESTS",
+           500: "INTERNAL SERVER ERROR", 502: "BAD GATEWAY", 503: "SERVICE UNAVAILABLE"}
+
+StartResponse = Callable[..., Any]
+
+
+class RawAnswer(Exception):
+    """An answer that is not a CJ envelope (a fault: HTML gateway page, reset, cut body)."""
+
+    def __init__(self, respond: Callable[[StartResponse], Iterable[bytes]], status: int,
+                 code: int | None = None) -> None:
+        super().__init__(status)
+        self.respond = respond
+        self.status = status
+        self.code = code
+
+
+class CJApi:
+    """WSGI middleware: ``/api2.0/...`` is answered here, everything else by ``inner``."""
+
+    def __init__(self, sim: Simulator, inner: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]) -> None:
+        self.sim = sim
+        self.inner = inner
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "") or ""
+        if path == API_ROOT or path.startswith(API_ROOT + "/"):
+            return self.sim.pipeline.serve(environ, start_response)
+        return self.inner(environ, start_response)
+
+
+class Pipeline:
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+
+    # -- entry ---------------------------------------------------------------------------
+    def serve(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        sim = self.sim
+        call = self._new_call(environ)
+        status = 200
+        try:
+            try:
+                data = self._run(call, environ)
+                payload = success(data, sim.request_id(call))
+            except CJError as err:
+                status = err.http_status
+                if err.reason and "reason" not in call.notes:
+                    call.notes["reason"] = err.reason
+                payload = failure(err, sim.request_id(call), sim.profile.catalogue)
+        except RawAnswer as raw:  # a scenario fault that answers below the envelope
+            self.sim.journal_call(call, raw.code, raw.status, None)
+            return raw.respond(start_response)
+        except Exception:  # a bug of ours: log it, answer like CJ does when it is down
+            log.exception("internal error on %s %s", call.method, call.path)
+            status = 500
+            call.notes["reason"] = "internal-error"
+            payload = failure(CJError(1600000), sim.request_id(call), sim.profile.catalogue)
+        return self._respond(call, status, payload, start_response)
+
+    def _new_call(self, environ: dict[str, Any]) -> Call:
+        sim = self.sim
+        ip = environ.get("REMOTE_ADDR") or "0.0.0.0"
+        if sim.trust_ip_header and environ.get(IP_HEADER):
+            ip = str(environ[IP_HEADER]).strip()[:64] or ip
+        query = environ.get("QUERY_STRING", "")
+        args: MultiDict[str, str] = (
+            MultiDict(parse_qsl(query, keep_blank_values=True, errors="replace"))
+            if query else MultiDict())
+        return Call(
+            sim=sim, method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
+            path=environ.get("PATH_INFO", "") or "/", ip=ip, now_us=sim.clock.now_us(),
+            journal_id=sim.store.next_seq("journal"), query=args,
+            headers=EnvironHeaders(environ),
+        )
+
+    # -- the checks, in CJ's order -------------------------------------------------------
+    def _run(self, call: Call, environ: dict[str, Any]) -> Any:
+        sim = self.sim
+        route = sim.routes.get(call.path)
+        if route is None:
+            raise CJError(1600101, reason="unknown-path")
+        call.route = route
+        sim.interfaces.ensure_online(call.path, call.now_us)
+        sim.faults.before(call)  # may raise a CJError or a RawAnswer
+        self._limit(call, sim.limiter.precheck(self._subject(call), call.now_us))
+        if call.method != route.method:
+            raise illegal(f"request method '{call.method}' not supported; use {route.method}",
+                          reason="wrong-method")
+        call.body = self._read_body(route, environ)
+        if route.auth:
+            self._authenticate(call)
+        elif route.subject is not None:
+            call.subject = route.subject(call)
+        self._limit(call, sim.limiter.admit(self._subject(call), call.now_us))
+        call.params = (parse_query(route.params, call.query) if route.takes_query
+                       else parse_object(route.params, call.body or {}))
+        data = route.handler(call)
+        return sim.faults.after(call, data)
+
+    def _subject(self, call: Call) -> Subject:
+        route = call.route
+        login = route is not None and route.login
+        account = call.account
+        if account is not None and not login:
+            return Subject(call.ip, call.path, False, str(account.open_id), account.level,
+                           account.verified, account.quotas)
+        return Subject(call.ip, call.path, login, call.subject)
+
+    def _limit(self, call: Call, decision: Decision) -> None:
+        tripped = decision.tripped
+        if tripped is None:
+            return
+        call.notes["rule"] = tripped.rule.id
+        self.sim.record_violation(call, tripped.rule.id, rejected=decision.rejected)
+        if decision.rejected:
+            raise tripped.error
+
+    def _read_body(self, route: Route, environ: dict[str, Any]) -> Any:
+        if route.body == "query":
+            return None  # GET/DELETE: the body and its Content-Type are ignored
+        raw = self._raw_body(environ)
+        ctype = str(environ.get("CONTENT_TYPE", "")).lower()
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            raise illegal("this interface takes a JSON body, not form-data", reason="form-body")
+        if not raw.strip():
+            if route.body == "json_or_empty":
+                return {}
+            detail = "this interface takes a JSON body"
+            if environ.get("QUERY_STRING"):
+                detail += ", not URL parameters"
+            raise illegal(detail, reason="no-body")
+        try:
+            body = jsonenc.loads(raw)
+        except jsonenc.JSONDecodeError:
+            raise CJError(1600300, message=WRONG_JSON_MESSAGE, reason="wrong-json") from None
+        if not isinstance(body, dict):
+            raise illegal("the JSON body must be an object", reason="body-not-object")
+        return body
+
+    def _raw_body(self, environ: dict[str, Any]) -> bytes:
+        limit = self.sim.max_body_bytes
+        length_text = environ.get("CONTENT_LENGTH") or ""
+        stream = environ.get("wsgi.input")
+        if stream is None:
+            return b""
+        if length_text:
+            try:
+                length = int(length_text)
+            except ValueError:
+                raise illegal("Content-Length is not a number", reason="bad-length") from None
+            if length > limit:
+                raise illegal(f"the body is larger than {limit} bytes", reason="body-too-large")
+            return stream.read(length) if length > 0 else b""
+        if environ.get("wsgi.input_terminated") or "chunked" in str(
+                environ.get("HTTP_TRANSFER_ENCODING", "")).lower():
+            data = stream.read(limit + 1)
+            if len(data) > limit:
+                raise illegal(f"the body is larger than {limit} bytes", reason="body-too-large")
+            return bytes(data)
+        return b""
+
+    def _authenticate(self, call: Call) -> None:
+        token = call.headers.get(TOKEN_HEADER, "").strip()
+        if not token:
+            raise CJError(1600002, reason="token:missing")
+        info = self.sim.tokens.authenticate(token, call.now_us)
+        call.token = info
+        call.notes["tokenId"] = info.token_id
+        account = self.sim.accounts.get(info.open_id)
+        if account is None:
+            raise CJError(1600001, reason="token:no-account")
+        call.account = account
+
+    # -- the answer ----------------------------------------------------------------------
+    def _respond(self, call: Call, status: int, payload: dict[str, Any],
+                 start_response: StartResponse) -> Iterable[bytes]:
+        body = jsonenc.dumps(payload)
+        self.sim.journal_call(call, payload["code"], status, payload["requestId"])
+        headers = [*JSON_HEADERS, ("Content-Length", str(len(body)))]
+        start_response(f"{status} {REASONS.get(status, 'UNKNOWN')}", headers)
+        return [body]

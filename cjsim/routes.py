@@ -1,0 +1,94 @@
+"""The route table of the CJ API: path -> method, auth, parameters, handler.
+
+The dispatcher, the 1600101/1600300 checks, the endpoint list of the control API and the
+generated docs all read this one table. A new endpoint is a row here plus a handler in
+``cjsim/api/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
+
+from cjsim.params import Field
+
+if TYPE_CHECKING:
+    from cjsim.call import Call
+
+PREFIX = "/api2.0/v1/"
+
+Handler = Callable[["Call"], Any]
+SubjectFn = Callable[["Call"], "str | None"]
+BodyMode = Literal["query", "json", "json_or_empty"]
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str  # full path, e.g. /api2.0/v1/product/query
+    method: str
+    handler: Handler
+    params: tuple[Field, ...] = ()
+    auth: bool = True
+    login: bool = False
+    # login interfaces: which account the call is about (for the per-account login limits)
+    subject: SubjectFn | None = None
+    family: str = ""
+    summary: str = ""
+    deprecated: bool = False
+    body: BodyMode = "json"
+
+    @property
+    def takes_query(self) -> bool:
+        return self.method in ("GET", "DELETE")
+
+
+@dataclass
+class RouteTable:
+    routes: dict[str, Route] = field(default_factory=dict)
+
+    def add(self, route: Route) -> None:
+        if route.path in self.routes:
+            raise ValueError(f"route {route.path} defined twice")
+        self.routes[route.path] = route
+
+    def get(self, path: str) -> Route | None:
+        return self.routes.get(path)
+
+    def __iter__(self) -> Any:
+        return iter(self.routes.values())
+
+    def __len__(self) -> int:
+        return len(self.routes)
+
+    def paths(self) -> list[str]:
+        return list(self.routes)
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [
+            {"path": r.path, "method": r.method, "auth": r.auth, "login": r.login,
+             "family": r.family, "summary": r.summary, "deprecated": r.deprecated,
+             "params": [{"name": f.name, "type": f.describe()} for f in r.params]}
+            for r in self.routes.values()
+        ]
+
+
+def route(path: str, method: str, handler: Handler, *params: Field, **options: Any) -> Route:
+    """A row of the table; ``path`` relative to ``/api2.0/v1/``."""
+    if "body" not in options:
+        options["body"] = "query" if method in ("GET", "DELETE") else "json"
+    return Route(path=PREFIX + path, method=method, handler=handler, params=tuple(params),
+                 **options)
+
+
+def build_table(rows: Iterable[Route]) -> RouteTable:
+    table = RouteTable()
+    for row in rows:
+        table.add(row)
+    return table
+
+
+def default_table() -> RouteTable:
+    """Every endpoint the simulator serves (cj-api.md §0.1)."""
+    from cjsim.api import ROWS
+
+    return build_table(ROWS)

@@ -1,0 +1,207 @@
+"""The Simulator: one object that holds a simulated CJ -- clock, store, profile, accounts,
+tokens, catalogue, journal -- and its WSGI app. No module-level state: two simulators in
+one process never meet.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+
+from cjsim.clock import Clock, iso
+from cjsim.domain.accounts import Account, Accounts, iter_account_specs
+from cjsim.domain.ids import Entropy
+from cjsim.domain.tokens import Tokens
+from cjsim.faults import NoFaults
+from cjsim.interfaces import Interfaces
+from cjsim.limits.engine import Limiter, Subject
+from cjsim.pipeline import Pipeline
+from cjsim.profiles import Profile, build_profile
+from cjsim.routes import RouteTable, default_table
+from cjsim.store import Store, open_store
+
+log = logging.getLogger("cjsim")
+
+DEFAULT_SEED = 20260105
+DEMO_EMAIL = "demo@cjsim.local"
+JOURNAL = "journal"
+VIOLATIONS = "violations"
+
+
+class Simulator:
+    """A simulated CJ Dropshipping API 2.0.
+
+    ``clock``: ``"system"`` follows ``time.time()`` (freezegun drives it) plus an offset;
+    ``"frozen"`` moves only when told. ``seed`` makes tokens, keys and request ids
+    reproducible (the catalogue is always seeded: ``catalog_seed`` or ``seed`` or a fixed
+    default). ``accounts`` are seeded into a fresh store: dicts of ``Accounts.create``
+    keywords, or ``EMAIL:APIKEY[:LEVEL[:verified]]`` strings.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int | None = None,
+        clock: str = "system",
+        start: str | datetime | None = None,
+        accounts: Iterable[Mapping[str, Any] | str] = (),
+        demo_account: bool = False,
+        profile: str | Profile = "legacy",
+        strictness: str | None = None,
+        throttle_status: int | None = None,
+        daily_limit: int | None = None,
+        daily_tz: str | None = None,
+        rules: Mapping[str, Mapping[str, Any]] | None = None,
+        store: str | Store | None = None,
+        journal_size: int = 10_000,
+        violations_size: int = 10_000,
+        trust_ip_header: bool = False,
+        max_body_bytes: int = 1 << 20,
+        catalog_seed: int | None = None,
+    ) -> None:
+        if clock not in ("system", "frozen"):
+            raise ValueError(f"clock must be 'system' or 'frozen', not {clock!r}")
+        self.seed = seed
+        self.catalog_seed = catalog_seed if catalog_seed is not None else (
+            seed if seed is not None else DEFAULT_SEED)
+        self.profile = profile if isinstance(profile, Profile) else build_profile(
+            profile, strictness=strictness, throttle_status=throttle_status,
+            daily_limit=daily_limit, daily_tz=daily_tz, rules=rules)
+        self.store: Store = open_store(store)
+        self.clock = Clock(self.store, frozen=clock == "frozen", start=start)
+        self.entropy = Entropy(seed)
+        self.journal_size = journal_size
+        self.violations_size = violations_size
+        self.trust_ip_header = trust_ip_header
+        self.max_body_bytes = max_body_bytes
+        self.routes: RouteTable = default_table()
+        self.accounts = Accounts(self.store, self.entropy)
+        self.tokens = Tokens(self.store, self.entropy)
+        self.interfaces = Interfaces(self.store)
+        self.limiter = Limiter(lambda: self.profile, self.store)
+        self.faults: Any = NoFaults()
+        self.pipeline = Pipeline(self)
+        self._account_specs = [_account_kwargs(a) for a in accounts]
+        if demo_account and not self._account_specs:
+            self._account_specs = [{"email": DEMO_EMAIL}]
+        if self.store.fresh():
+            self._seed_state()
+        from cjsim.app import create_app
+
+        self.app = create_app(self)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def _seed_state(self) -> None:
+        for spec in self._account_specs:
+            self.accounts.create(**spec)
+        self.store.mark_seeded()
+
+    def reset(self) -> None:
+        """Back to the start: configured accounts, fresh counters, tokens, journal."""
+        self.store.wipe()
+        self.entropy.reset()
+        self.clock.reset()
+        self._seed_state()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        return self.app(environ, start_response)
+
+    # -- accounts --------------------------------------------------------------------------
+    def account(self, email: str | None = None, api_key: str | None = None, **options: Any) -> Account:
+        """Create an account (tests and the control API)."""
+        if email is None:
+            email = f"user{self.store.next_seq('auto-email')}@cjsim.local"
+        return self.accounts.create(email, api_key, **options)
+
+    def effective_qps(self, account: Account) -> int | None:
+        """The account's R4 limit as configured (setting/get ``qpsLimit``)."""
+        for rule, limit, _count in self.limiter.usage(self._usage_subject(account, "*"),
+                                                     self.clock.now_us()):
+            if rule.limit_by_level is not None and "account" in rule.scope \
+                    and "interface" not in rule.scope:
+                return limit
+        return None
+
+    def webhook_settings(self, open_id: int) -> dict[str, Any]:
+        doc = self.store.get("webhooks", str(open_id))
+        return doc or {}
+
+    @staticmethod
+    def _usage_subject(account: Account, path: str) -> Subject:
+        return Subject("-", path, False, str(account.open_id), account.level,
+                       account.verified, account.quotas)
+
+    def usage(self, account: Account) -> dict[str, Any]:
+        """Live usage: per-interface daily counts, quota use, the current QPS window."""
+        now = self.clock.now_us()
+        daily, quotas, qps = [], [], None
+        for route in self.routes:
+            if route.login:
+                continue
+            for rule, limit, count in self.limiter.usage(self._usage_subject(account, route.path), now):
+                if rule.calendar == "day" and rule.source == "table":
+                    if count:
+                        daily.append({"path": route.path, "rule": rule.id, "count": count,
+                                      "limit": limit, "remaining": max(0, limit - count)})
+                elif rule.source == "account_quotas":
+                    quotas.append({"quotaUrl": route.path, "rule": rule.id, "used": count,
+                                   "limit": limit, "remaining": max(0, limit - count)})
+                elif rule.limit_by_level is not None and qps is None:
+                    qps = {"rule": rule.id, "inWindow": count, "limit": limit}
+        return {"daily": daily, "quotas": quotas, "qps": qps}
+
+    # -- journal and violations ------------------------------------------------------------
+    def request_id(self, call: Any) -> str:
+        rid: str = call.notes.get("requestId") or self.entropy.hex(32)
+        call.notes["requestId"] = rid
+        return rid
+
+    def journal_call(self, call: Any, code: int | None, status: int, request_id: str | None) -> None:
+        entry = {
+            "id": call.journal_id, "timeUs": call.now_us, "method": call.method,
+            "path": call.path, "openId": call.account.open_id if call.account else None,
+            "code": code, "status": status, "ip": call.ip, "requestId": request_id,
+        }
+        if call.subject is not None and call.account is None and not call.subject.startswith("cred:"):
+            entry["openId"] = int(call.subject)
+        entry.update({k: v for k, v in call.notes.items() if k in ("rule", "reason", "tokenId", "fault")})
+        self.store.append(JOURNAL, entry, self.journal_size)
+
+    def journal(self, limit: int | None = None, since_id: int | None = None) -> list[dict[str, Any]]:
+        return [_public_time(e) for e in self.store.tail(JOURNAL, limit, since_id)]
+
+    def record_violation(self, call: Any, rule_id: str, rejected: bool) -> None:
+        open_id = call.account.open_id if call.account else None
+        if open_id is None and call.subject and not call.subject.startswith("cred:"):
+            open_id = int(call.subject)
+        self.store.append(VIOLATIONS, {
+            "id": self.store.next_seq(VIOLATIONS), "rule": rule_id, "timeUs": call.now_us,
+            "openId": open_id, "ip": call.ip, "path": call.path,
+            "journalId": call.journal_id, "rejected": rejected,
+        }, self.violations_size)
+
+    def violations(self, since_id: int | None = None) -> list[dict[str, Any]]:
+        return [_public_time(e) for e in self.store.tail(VIOLATIONS, None, since_id)]
+
+    def clear_violations(self) -> None:
+        self.store.clear_log(VIOLATIONS)
+
+
+def _public_time(entry: dict[str, Any]) -> dict[str, Any]:
+    out = {"id": entry["id"], "time": iso(entry["timeUs"])}
+    out.update((k, v) for k, v in entry.items() if k not in ("id", "timeUs"))
+    return out
+
+
+def _account_kwargs(spec: Mapping[str, Any] | str) -> dict[str, Any]:
+    if isinstance(spec, str):
+        return iter_account_specs([spec])[0]
+    out = dict(spec)
+    if "apiKey" in out:
+        out["api_key"] = out.pop("apiKey")
+    if "quotaLimits" in out:
+        out["quotas"] = out.pop("quotaLimits")
+    if "openId" in out:
+        out["open_id"] = out.pop("openId")
+    return out

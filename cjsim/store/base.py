@@ -1,0 +1,140 @@
+"""The store interface: every piece of simulator state goes through it.
+
+Documents are JSON objects in namespaces (``accounts``, ``orders:100042``, ...); logs are
+bounded rings (journal, violations, deliveries); the limiter's windows have their own
+atomic primitive because check-all-then-commit must be one step on every backend (one
+lock in memory, ``BEGIN IMMEDIATE`` in SQLite, one Lua script in Redis).
+
+Domain code never mutates a document it read: it builds a new one and ``put``s it inside a
+transaction. A transaction that raises stores nothing.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from cjsim.clock import ClockState
+
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowCheck:
+    """One counter a request must fit in.
+
+    Sliding (``window_id`` None): accepted iff fewer than ``limit`` committed hits lie in
+    ``(now - period_us, now]``. Fixed/calendar (``window_id`` set): accepted iff the counter
+    of that window is below ``limit``; a new window id starts from zero and the old one is
+    dropped. ``expires_us`` tells when the window can be forgotten.
+    """
+
+    key: str
+    limit: int
+    period_us: int = 0
+    window_id: str | None = None
+    expires_us: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LimitResult:
+    failed: int | None  # index of the first check that did not fit, None if all fit
+    counts: tuple[int, ...]  # hits in each window before this request (up to `failed`)
+    committed: bool
+
+
+class Txn(ABC):
+    """Reads see the transaction's own writes; writes land only on commit."""
+
+    @abstractmethod
+    def get(self, ns: str, key: str) -> Doc | None: ...
+
+    @abstractmethod
+    def put(self, ns: str, key: str, doc: Doc) -> None: ...
+
+    @abstractmethod
+    def delete(self, ns: str, key: str) -> None: ...
+
+    @abstractmethod
+    def items(self, ns: str) -> list[tuple[str, Doc]]:
+        """Every document of a namespace, ordered by key."""
+
+    @abstractmethod
+    def next_seq(self, name: str) -> int: ...
+
+
+class Store(ABC):
+    url: str = "memory://"
+
+    # -- documents -------------------------------------------------------------------
+    @abstractmethod
+    def get(self, ns: str, key: str) -> Doc | None:
+        """A committed document (no transaction needed for a single read)."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Txn]:
+        """Exclusive, atomic, all-or-nothing."""
+
+    def items(self, ns: str) -> list[tuple[str, Doc]]:
+        with self.transaction() as tx:
+            return tx.items(ns)
+
+    def put(self, ns: str, key: str, doc: Doc) -> None:
+        with self.transaction() as tx:
+            tx.put(ns, key, doc)
+
+    # -- sequences -------------------------------------------------------------------
+    @abstractmethod
+    def next_seq(self, name: str) -> int:
+        """1, 2, 3, ... per name; never repeats within one store's life (reset included)."""
+
+    # -- limiter ---------------------------------------------------------------------
+    @abstractmethod
+    def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
+        """Check every window; if all fit and ``commit``, count the hit in all of them."""
+
+    @abstractmethod
+    def peek(self, checks: Sequence[WindowCheck], now_us: int) -> tuple[int, ...]:
+        """Current count of each window (for the usage report); changes nothing."""
+
+    # -- bounded logs ----------------------------------------------------------------
+    @abstractmethod
+    def append(self, log: str, entry: Doc, maxlen: int) -> None: ...
+
+    @abstractmethod
+    def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
+        """Entries oldest first: the last ``limit``, or those with ``id`` > ``since_id``."""
+
+    @abstractmethod
+    def clear_log(self, log: str) -> None: ...
+
+    # -- clock -----------------------------------------------------------------------
+    @abstractmethod
+    def load_clock(self) -> ClockState | None: ...
+
+    @abstractmethod
+    def save_clock(self, state: ClockState) -> None: ...
+
+    # -- lifecycle -------------------------------------------------------------------
+    @abstractmethod
+    def wipe(self, keep_clock: bool = False) -> None:
+        """Forget every document, window and log (sequences keep counting)."""
+
+    def health(self) -> tuple[bool, str]:
+        return True, "ok"
+
+    def close(self) -> None:
+        return None
+
+    def fresh(self) -> bool:
+        """True when the store holds no simulator state yet (seed it)."""
+        return self.get("meta", "seeded") is None
+
+    def mark_seeded(self) -> None:
+        self.put("meta", "seeded", {"seeded": True})
+
+
+def sorted_items(pairs: Iterable[tuple[str, Doc]]) -> list[tuple[str, Doc]]:
+    return sorted(pairs, key=lambda kv: kv[0])

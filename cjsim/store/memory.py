@@ -1,0 +1,199 @@
+"""The in-memory store: one lock, documents kept as JSON bytes.
+
+Keeping documents serialized costs a microsecond or two per read but makes this store
+behave exactly like the durable ones: nobody can change state by mutating a dict they read.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right, insort
+from collections import deque
+from contextlib import contextmanager
+from typing import Iterator, Sequence
+
+import orjson
+
+from cjsim.clock import ClockState
+from cjsim.store.base import Doc, LimitResult, Store, Txn, WindowCheck, sorted_items
+
+_DELETED = object()
+_SWEEP_EVERY = 4096
+
+
+class _MemoryTxn(Txn):
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._writes: dict[tuple[str, str], bytes | object] = {}
+        self._seqs: dict[str, int] = {}
+
+    def get(self, ns: str, key: str) -> Doc | None:
+        raw = self._writes.get((ns, key))
+        if raw is _DELETED:
+            return None
+        if raw is None:
+            raw = self._store._docs.get(ns, {}).get(key)
+        return None if raw is None else orjson.loads(raw)  # type: ignore[arg-type]
+
+    def put(self, ns: str, key: str, doc: Doc) -> None:
+        self._writes[(ns, key)] = orjson.dumps(doc)
+
+    def delete(self, ns: str, key: str) -> None:
+        self._writes[(ns, key)] = _DELETED
+
+    def items(self, ns: str) -> list[tuple[str, Doc]]:
+        merged: dict[str, bytes] = dict(self._store._docs.get(ns, {}))
+        for (wns, key), raw in self._writes.items():
+            if wns != ns:
+                continue
+            if raw is _DELETED:
+                merged.pop(key, None)
+            else:
+                merged[key] = raw  # type: ignore[assignment]
+        return sorted_items((k, orjson.loads(v)) for k, v in merged.items())
+
+    def next_seq(self, name: str) -> int:
+        return self._store._next_seq_locked(name)
+
+    def commit(self) -> None:
+        docs = self._store._docs
+        for (ns, key), raw in self._writes.items():
+            if raw is _DELETED:
+                docs.get(ns, {}).pop(key, None)
+            else:
+                docs.setdefault(ns, {})[key] = raw  # type: ignore[assignment]
+
+
+class MemoryStore(Store):
+    url = "memory://"
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._docs: dict[str, dict[str, bytes]] = {}
+        self._seqs: dict[str, int] = {}
+        self._sliding: dict[str, tuple[int, list[int]]] = {}  # key -> (period, sorted hits)
+        self._fixed: dict[str, tuple[str, int, int]] = {}  # key -> (window id, count, expires)
+        self._logs: dict[str, deque[Doc]] = {}
+        self._clock: ClockState | None = None
+        self._commits = 0
+
+    # documents
+    def get(self, ns: str, key: str) -> Doc | None:
+        raw = self._docs.get(ns, {}).get(key)
+        return None if raw is None else orjson.loads(raw)  # type: ignore[no-any-return]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Txn]:
+        with self._lock:
+            tx = _MemoryTxn(self)
+            yield tx
+            tx.commit()
+
+    # sequences
+    def _next_seq_locked(self, name: str) -> int:
+        value = self._seqs.get(name, 0) + 1
+        self._seqs[name] = value
+        return value
+
+    def next_seq(self, name: str) -> int:
+        with self._lock:
+            return self._next_seq_locked(name)
+
+    # limiter
+    def _count(self, check: WindowCheck, now_us: int) -> int:
+        if check.window_id is None:
+            entry = self._sliding.get(check.key)
+            if entry is None:
+                return 0
+            hits = entry[1]
+            low = bisect_right(hits, now_us - check.period_us)
+            if low:
+                del hits[:low]  # older than any window of this key: prune
+            return bisect_right(hits, now_us)
+        fixed = self._fixed.get(check.key)
+        if fixed is None or fixed[0] != check.window_id:
+            return 0
+        return fixed[1]
+
+    def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
+        with self._lock:
+            counts: list[int] = []
+            for index, check in enumerate(checks):
+                count = self._count(check, now_us)
+                counts.append(count)
+                if count >= check.limit:
+                    return LimitResult(index, tuple(counts), False)
+            if not commit:
+                return LimitResult(None, tuple(counts), False)
+            for check, count in zip(checks, counts):
+                if check.window_id is None:
+                    entry = self._sliding.get(check.key)
+                    if entry is None:
+                        self._sliding[check.key] = (check.period_us, [now_us])
+                    else:
+                        insort(entry[1], now_us)
+                        if entry[0] != check.period_us:
+                            self._sliding[check.key] = (max(entry[0], check.period_us), entry[1])
+                else:
+                    self._fixed[check.key] = (check.window_id, count + 1, check.expires_us)
+            self._commits += 1
+            if self._commits % _SWEEP_EVERY == 0:
+                self._sweep(now_us)
+            return LimitResult(None, tuple(counts), True)
+
+    def peek(self, checks: Sequence[WindowCheck], now_us: int) -> tuple[int, ...]:
+        with self._lock:
+            return tuple(self._count(check, now_us) for check in checks)
+
+    def _sweep(self, now_us: int) -> None:
+        """Forget windows nobody can hit any more, so many keys cannot grow memory."""
+        stale = [k for k, (period, hits) in self._sliding.items()
+                 if not hits or hits[-1] <= now_us - period]
+        for key in stale:
+            del self._sliding[key]
+        expired = [k for k, (_, _, expires) in self._fixed.items() if expires and expires <= now_us]
+        for key in expired:
+            del self._fixed[key]
+
+    def window_keys(self) -> int:
+        """How many windows are held (for memory tests)."""
+        with self._lock:
+            return len(self._sliding) + len(self._fixed)
+
+    # logs
+    def append(self, log: str, entry: Doc, maxlen: int) -> None:
+        with self._lock:
+            ring = self._logs.get(log)
+            if ring is None or ring.maxlen != maxlen:
+                ring = deque(ring or (), maxlen=maxlen)
+                self._logs[log] = ring
+            ring.append(entry)
+
+    def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
+        with self._lock:
+            entries = list(self._logs.get(log, ()))
+        if since_id is not None:
+            entries = [e for e in entries if e["id"] > since_id]
+        if limit is not None:
+            entries = entries[-limit:] if limit > 0 else []
+        return entries
+
+    def clear_log(self, log: str) -> None:
+        with self._lock:
+            self._logs.pop(log, None)
+
+    # clock
+    def load_clock(self) -> ClockState | None:
+        return self._clock
+
+    def save_clock(self, state: ClockState) -> None:
+        self._clock = state
+
+    def wipe(self, keep_clock: bool = False) -> None:
+        with self._lock:
+            self._docs.clear()
+            self._sliding.clear()
+            self._fixed.clear()
+            self._logs.clear()
+            if not keep_clock:
+                self._clock = None

@@ -1,0 +1,87 @@
+"""`cjsim serve` as a user runs it: a subprocess on port 0, the printed URL, a login, a stop."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from typing import Iterator
+
+import pytest
+import requests
+
+
+def start(*args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cjsim", "serve", "--port", "0", "--quiet", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    found: dict[str, str] = {}
+    deadline = time.monotonic() + 20
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        if m := re.search(r"at (http://\S+/api2\.0/v1)", line):
+            found["base"] = m.group(1)
+        if m := re.search(r"account: email=(\S+) apiKey=(\S+) openId=(\d+)", line):
+            found.update(email=m.group(1), api_key=m.group(2), open_id=m.group(3))
+        if "base" in found and "api_key" in found:
+            return proc, found
+    proc.kill()
+    raise AssertionError(f"serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
+    proc, found = start("--clock", "frozen", "--start", "2026-01-05T10:00:00+08:00")
+    yield proc, found
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_serve_prints_url_and_demo_key_logs_in_and_stops_cleanly(signum: int) -> None:
+    proc, found = start()
+    try:
+        base = found["base"]
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api2\.0/v1", base)
+        answer = requests.post(f"{base}/authentication/getAccessToken",
+                               json={"apiKey": found["api_key"]}, timeout=5).json()
+        assert answer["code"] == 200 and answer["data"]["accessToken"]
+        legacy = requests.post(f"{base}/authentication/getAccessToken", timeout=5,
+                               json={"email": found["email"], "password": found["api_key"]}).json()
+        assert legacy["code"] == 1600200  # the account's login limit: once per 5 minutes
+        proc.send_signal(signum)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_serve_with_given_accounts_and_frozen_clock() -> None:
+    key = "CJ7@api@" + "b" * 32
+    proc, found = start("--account", f"me@example.com:{key}:prime:verified",
+                        "--clock", "frozen", "--start", "2026-01-05T10:00:00+08:00")
+    try:
+        assert found["email"] == "me@example.com" and found["api_key"] == key
+        root = found["base"].rsplit("/api2.0", 1)[0]
+        clock = requests.get(f"{root}/__cjsim/clock", timeout=5).json()
+        assert clock == {"now": "2026-01-05T10:00:00+08:00", "epoch": 1767578400.0, "frozen": True}
+        account = requests.get(f"{root}/__cjsim/accounts/{found['open_id']}", timeout=5).json()
+        assert (account["level"], account["verified"]) == (3, True)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_serve_refuses_a_bad_account_spec() -> None:
+    result = subprocess.run([sys.executable, "-m", "cjsim", "serve", "--port", "0",
+                             "--account", "only-an-email"], capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 2 and "EMAIL:APIKEY" in result.stderr
