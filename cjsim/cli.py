@@ -7,7 +7,8 @@ import logging
 import signal
 import sys
 import threading
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from cjsim import __version__
 from cjsim.domain.accounts import AccountError, iter_account_specs

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Protocol
 
 US = 1_000_000
@@ -52,12 +52,12 @@ def parse_instant(value: str | datetime) -> int:
         raise TypeError(f"expected a datetime or ISO string, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"time {value.isoformat()} has no UTC offset; give one, e.g. +08:00")
-    delta = value - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    delta = value - datetime(1970, 1, 1, tzinfo=UTC)
     return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
 
 
 def to_datetime(us: int, tz: timezone | None = CHINA) -> datetime:
-    base = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=us)
+    base = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)
     return base.astimezone(tz) if tz is not None else base
 
 

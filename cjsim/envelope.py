@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cjsim.errors import CJError, Catalogue
+from cjsim.errors import Catalogue, CJError
 
 
 def success(data: Any, request_id: str) -> dict[str, Any]:

@@ -7,9 +7,10 @@ and the dispatcher turns it into the one envelope shape. A profile may swap mess
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 SUCCESS = 200
 

@@ -6,10 +6,11 @@ was expected), and the generated endpoint docs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from cjsim.clock import CHINA, parse_instant
 from cjsim.errors import illegal
@@ -35,7 +36,7 @@ class Field:
     doc: str = ""
 
     def describe(self) -> str:
-        bits = [self.kind]
+        bits: list[str] = [self.kind]
         if self.required:
             bits.append("required")
         if self.min is not None or self.max is not None:

@@ -7,8 +7,9 @@ generated docs all read this one table. A new endpoint is a row here plus a hand
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cjsim.params import Field
 

@@ -6,8 +6,9 @@ one process never meet.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from cjsim.clock import Clock, iso
 from cjsim.domain.accounts import Account, Accounts, iter_account_specs

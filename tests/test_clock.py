@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from freezegun import freeze_time
@@ -35,7 +35,7 @@ def test_advance_moves_by_exact_microseconds() -> None:
 def test_set_accepts_iso_strings_and_aware_datetimes() -> None:
     clock = frozen()
     clock.set("2026-02-01T00:00:00Z")
-    assert clock.now() == datetime(2026, 2, 1, tzinfo=timezone.utc)
+    assert clock.now() == datetime(2026, 2, 1, tzinfo=UTC)
     clock.set(datetime(2026, 3, 1, 8, tzinfo=timezone(timedelta(hours=8))))
     assert iso(clock.now_us()) == "2026-03-01T08:00:00+08:00"
 
@@ -58,9 +58,9 @@ def test_system_clock_with_offset_keeps_flowing_with_real_time() -> None:
         clock = Clock(MemoryStore(), start="2030-01-01T00:00:00+00:00")
         assert not clock.frozen
         frozen_time.tick(timedelta(seconds=5))
-        assert clock.now() == datetime(2030, 1, 1, 0, 0, 5, tzinfo=timezone.utc)
+        assert clock.now() == datetime(2030, 1, 1, 0, 0, 5, tzinfo=UTC)
         clock.advance(60)
-        assert clock.now() == datetime(2030, 1, 1, 0, 1, 5, tzinfo=timezone.utc)
+        assert clock.now() == datetime(2030, 1, 1, 0, 1, 5, tzinfo=UTC)
 
 
 def test_freeze_and_unfreeze_keep_the_current_instant() -> None:

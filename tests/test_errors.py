@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cjsim.errors import SEED_CATALOGUE, CJError, Catalogue
+from cjsim.errors import SEED_CATALOGUE, Catalogue, CJError
 
 SEED = Path(__file__).parent / "data" / "seed-error-codes.txt"
 

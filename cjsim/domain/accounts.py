@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from cjsim.domain.ids import Entropy, digest
 from cjsim.limits.rules import QUOTA_TYPES, Quota

@@ -33,7 +33,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -48,7 +48,7 @@ Reserved = Callable[[str, str], int]
 """(vid, countryCode) -> units currently reserved by orders in that warehouse country."""
 
 _CHINA = timezone(timedelta(hours=8))
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = 1_000_000
 
 FORMAT = "cjsim-catalogue"
@@ -315,7 +315,8 @@ _TREE: tuple[tuple[str, tuple[_Group, ...]], ...] = (
                       "Screen Protector|屏幕保护膜;Tempered Glass Film|钢化膜;"
                       "Privacy Screen Film|防窥膜"),
                 _leaf("Phone Holders & Stands",
-                      "Phone Holder|手机支架;Car Phone Mount|车载手机支架;Desk Phone Stand|桌面手机支架",
+                      "Phone Holder|手机支架;Car Phone Mount|车载手机支架;"
+                      "Desk Phone Stand|桌面手机支架",
                       (_COLOR,)),
             ),
             (_CASE_COLOR, _MODEL),
@@ -331,7 +332,8 @@ _TREE: tuple[tuple[str, tuple[_Group, ...]], ...] = (
                       "Fast Charger|快速充电器;Wireless Charger|无线充电器;Car Charger|车载充电器",
                       (_COLOR, _PLUG)),
                 _leaf("Data Cables",
-                      "USB C Cable|数据线;Lightning Cable|苹果数据线;Braided Charging Cable|编织充电线",
+                      "USB C Cable|数据线;Lightning Cable|苹果数据线;"
+                      "Braided Charging Cable|编织充电线",
                       (_COLOR, _LENGTH)),
                 _leaf("Power Banks", "Power Bank|移动电源;Magnetic Power Bank|磁吸移动电源",
                       (_COLOR, _BATTERY)),
@@ -433,7 +435,8 @@ _TREE: tuple[tuple[str, tuple[_Group, ...]], ...] = (
         _Group(
             "Dresses",
             (
-                _leaf("Casual Dresses", "Summer Dress|夏季连衣裙;Maxi Dress|长裙;Floral Dress|碎花裙"),
+                _leaf("Casual Dresses",
+                      "Summer Dress|夏季连衣裙;Maxi Dress|长裙;Floral Dress|碎花裙"),
                 _leaf("Party Dresses", "Evening Dress|晚礼服;Cocktail Dress|鸡尾酒裙"),
             ),
             (_COLOR, _SIZE),
@@ -643,7 +646,7 @@ def china_iso(us: int) -> str:
 
 def utc_ms_iso(us: int) -> str:
     """``2019-12-31T11:14:12.000+00:00``: variant createTime (cj-api §1.3)."""
-    dt = _dt(us, timezone.utc)
+    dt = _dt(us, UTC)
     return f"{dt:%Y-%m-%dT%H:%M:%S}.{dt.microsecond // 1000:03d}+00:00"
 
 
@@ -1147,8 +1150,9 @@ class Catalogue:
         if startInventory is not None or endInventory is not None:
             low = startInventory if startInventory is not None else 0
             high = endInventory
-            items = [p for p in items if low <= self._stock_of(p, reserved) and
-                     (high is None or self._stock_of(p, reserved) <= high)]
+            totals = {p.pid: self._stock_of(p, reserved) for p in items}
+            items = [p for p in items
+                     if low <= totals[p.pid] and (high is None or totals[p.pid] <= high)]
         if createTimeFrom is not None:
             items = [p for p in items if p.create_us >= createTimeFrom]
         if createTimeTo is not None:
@@ -1198,8 +1202,7 @@ class Catalogue:
         items = self._online()
         words = _words_of(keyWord)
         if words:
-            assert keyWord is not None
-            items = [p for p in items if self._keyword_hit(p, words, keyWord)]
+            items = [p for p in items if self._keyword_hit(p, words, keyWord or "")]
         if categoryId:
             leaf_ids = self._subtree(categoryId)
             items = [p for p in items if p.category_id in leaf_ids]

@@ -17,7 +17,7 @@ import hashlib
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -29,7 +29,7 @@ DEFAULT_CNY_RATE = Decimal("7.2")
 DAY_S = 86_400
 _US = 1_000_000
 _CHINA = timezone(timedelta(hours=8))
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TRACKING_URL = "https://cjpacket.com/?trackingNumber="
 
 

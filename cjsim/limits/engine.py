@@ -6,8 +6,8 @@ It knows no rule by name: a new limit is a new row in a profile table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from cjsim.clock import US
 from cjsim.errors import CJError

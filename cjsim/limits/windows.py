@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from cjsim.clock import US
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _us(dt: datetime) -> int:
@@ -26,7 +26,7 @@ def calendar_window(calendar: str, now_us: int, zone: ZoneInfo) -> tuple[str, in
     local = (_EPOCH + timedelta(microseconds=now_us)).astimezone(zone)
     if calendar == "hour":
         start = local.replace(minute=0, second=0, microsecond=0)
-        end = (start.astimezone(timezone.utc) + timedelta(hours=1)).astimezone(zone)
+        end = (start.astimezone(UTC) + timedelta(hours=1)).astimezone(zone)
         wid = start.strftime("%Y-%m-%dT%H")
     elif calendar == "day":
         start = local.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -6,9 +6,10 @@ profile; nothing in a handler knows these numbers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cjsim.errors import Catalogue
@@ -18,7 +19,7 @@ from cjsim.profiles import legacy
 Strictness = Literal["strict", "lenient", "shadow"]
 STRICTNESS: tuple[Strictness, ...] = ("strict", "lenient", "shadow")
 
-RULE_FIELDS = {
+RULE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "limit": int, "period_s": (int, float), "http_status": int, "login_http_status": int,
     "message": str, "enabled": bool, "scope": (list, tuple), "calendar": str,
     "limit_by_level": dict,
@@ -127,7 +128,8 @@ def _override_rule(table: RuleTable, rule_id: str, knobs: Mapping[str, Any]) -> 
     except KeyError:
         raise ValueError(f"unknown rule {rule_id!r} (known: {', '.join(table.ids())})") from None
     changes: dict[str, Any] = {}
-    for knob, value in knobs.items():
+    for knob, raw in knobs.items():
+        value: Any = raw
         expected = RULE_FIELDS.get(knob)
         if expected is None:
             raise ValueError(f"rule {rule_id}: unknown knob {knob!r} "
@@ -135,7 +137,7 @@ def _override_rule(table: RuleTable, rule_id: str, knobs: Mapping[str, Any]) -> 
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ValueError(f"rule {rule_id}: {knob} has the wrong type ({value!r})")
         if knob == "scope":
-            bad = [s for s in value if s not in ("ip", "account", "interface")]
+            bad = [s for s in list(value) if s not in ("ip", "account", "interface")]
             if bad or not value:
                 raise ValueError(f"rule {rule_id}: scope must use ip/account/interface, not {value!r}")
             value = tuple(value)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right, insort
 from collections import deque
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterator, Sequence
 
 import orjson
 
@@ -80,7 +80,7 @@ class MemoryStore(Store):
     # documents
     def get(self, ns: str, key: str) -> Doc | None:
         raw = self._docs.get(ns, {}).get(key)
-        return None if raw is None else orjson.loads(raw)  # type: ignore[no-any-return]
+        return None if raw is None else orjson.loads(raw)
 
     @contextmanager
     def transaction(self) -> Iterator[Txn]:

@@ -1,0 +1,87 @@
+"""The limiter's parts: calendar windows, the memory store's windows, and bounds."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cjsim import Simulator
+from cjsim.clock import US, parse_instant
+from cjsim.limits.windows import calendar_window
+from cjsim.store import MemoryStore, WindowCheck
+from tests.conftest import Client
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize("calendar, at, wid, start, end", [
+    ("day", "2026-01-05T23:59:59.999999+08:00", "2026-01-05",
+     "2026-01-05T00:00:00+08:00", "2026-01-06T00:00:00+08:00"),
+    ("hour", "2026-01-05T10:30:00+08:00", "2026-01-05T10",
+     "2026-01-05T10:00:00+08:00", "2026-01-05T11:00:00+08:00"),
+    ("month", "2026-12-15T00:00:00+08:00", "2026-12/m",
+     "2026-12-01T00:00:00+08:00", "2027-01-01T00:00:00+08:00"),
+    ("quarter", "2026-05-15T00:00:00+08:00", "2026-04/q",
+     "2026-04-01T00:00:00+08:00", "2026-07-01T00:00:00+08:00"),
+    ("year", "2026-05-15T00:00:00+08:00", "2026-01/y",
+     "2026-01-01T00:00:00+08:00", "2027-01-01T00:00:00+08:00"),
+])
+def test_calendar_windows(calendar: str, at: str, wid: str, start: str, end: str) -> None:
+    assert calendar_window(calendar, parse_instant(at), SH) == (
+        wid, parse_instant(start), parse_instant(end))
+
+
+def test_day_window_follows_dst_in_a_dst_zone() -> None:
+    ny = ZoneInfo("America/New_York")
+    wid, start, end = calendar_window("day", parse_instant("2026-03-08T12:00:00-04:00"), ny)
+    assert wid == "2026-03-08" and (end - start) == 23 * 3600 * US
+
+
+def test_sliding_window_holds_at_most_limit_timestamps() -> None:
+    store = MemoryStore()
+    check = WindowCheck("k", limit=3, period_us=US)
+    now = 10 * US
+    for i in range(100):
+        store.limit([check], now + i, commit=True)
+    assert len(store._sliding["k"][1]) == 3
+
+
+def test_all_or_nothing_commit() -> None:
+    store = MemoryStore()
+    a, b = WindowCheck("a", 5, US), WindowCheck("b", 1, US)
+    assert store.limit([a, b], US, commit=True).committed
+    result = store.limit([a, b], US, commit=True)
+    assert result.failed == 1 and not result.committed
+    assert store.peek([a, b], US) == (1, 1)  # `a` was not counted for the rejected request
+
+
+def test_past_calendar_counters_are_dropped() -> None:
+    store = MemoryStore()
+    for day in range(50):
+        check = WindowCheck("daily", 10, 0, f"day-{day}", (day + 1) * 86_400 * US)
+        store.limit([check], day * 86_400 * US, commit=True)
+    assert len(store._fixed) == 1
+
+
+def test_windows_of_idle_keys_are_swept() -> None:
+    store = MemoryStore()
+    for i in range(10_000):
+        store.limit([WindowCheck(f"ip-{i}", 10, US)], i * US, commit=True)
+    assert store.window_keys() < 5_000
+
+
+def test_a_full_simulated_day_of_traffic() -> None:
+    """1,000 calls, the reset at midnight, the next day's first call (functional; the wall
+    time is measured in benchmarks/)."""
+    sim = Simulator(clock="frozen", start="2026-01-05T08:00:00+08:00")
+    account = sim.account(level="free")
+    client = Client(sim)
+    client.login(account.api_key)
+    codes = []
+    for _ in range(1001):
+        sim.clock.advance(1)
+        codes.append(client.get("setting/get").get_json()["code"])
+    assert codes.count(200) == 1000 and codes[-1] == 1600200
+    sim.clock.set("2026-01-06T00:00:00+08:00")
+    assert client.get("setting/get").get_json()["code"] == 200
