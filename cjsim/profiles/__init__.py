@@ -137,12 +137,13 @@ def _override_rule(table: RuleTable, rule_id: str, knobs: Mapping[str, Any]) -> 
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ValueError(f"rule {rule_id}: {knob} has the wrong type ({value!r})")
         if knob == "scope":
-            bad = [s for s in list(value) if s not in ("ip", "account", "interface")]
-            if bad or not value:
-                raise ValueError(f"rule {rule_id}: scope must use ip/account/interface, not {value!r}")
-            value = tuple(value)
+            parts = tuple(raw)
+            bad = [s for s in parts if s not in ("ip", "account", "interface")]
+            if bad or not parts:
+                raise ValueError(f"rule {rule_id}: scope must use ip/account/interface, not {raw!r}")
+            value = parts
         if knob == "limit_by_level":
-            value = MappingProxyType({int(k): int(v) for k, v in value.items()})
+            value = MappingProxyType({int(k): int(v) for k, v in raw.items()})
         if knob == "calendar" and value not in QUOTA_TYPES.values():
             raise ValueError(f"rule {rule_id}: calendar must be one of "
                              f"{', '.join(QUOTA_TYPES.values())}, not {value!r}")
