@@ -24,6 +24,7 @@ from cjsim.envelope import failure, success
 from cjsim.errors import WRONG_JSON_MESSAGE, CJError, illegal
 from cjsim.limits.engine import Decision, Subject
 from cjsim.params import parse_object, parse_query
+from cjsim.store import StoreUnavailable
 
 if TYPE_CHECKING:
     from cjsim.routes import Route
@@ -88,6 +89,11 @@ class Pipeline:
         except RawAnswer as raw:  # a scenario fault that answers below the envelope
             self.sim.journal_call(call, raw.code, raw.status, None)
             return raw.respond(start_response)
+        except StoreUnavailable as exc:  # state is out of reach: CJ's "System busy", retryable
+            log.warning("store unavailable on %s %s: %s", call.method, call.path, exc)
+            status = 503
+            call.notes["reason"] = "store-unavailable"
+            payload = failure(CJError(1600000), sim.request_id(call), sim.profile.catalogue)
         except Exception:  # a bug of ours: log it, answer like CJ does when it is down
             log.exception("internal error on %s %s", call.method, call.path)
             status = 500
@@ -106,21 +112,36 @@ class Pipeline:
             if query else MultiDict())
         return Call(
             sim=sim, method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
-            path=environ.get("PATH_INFO", "") or "/", ip=ip, now_us=sim.clock.now_us(),
-            journal_id=sim.store.next_seq("journal"), query=args,
+            path=environ.get("PATH_INFO", "") or "/", ip=ip, now_us=0, journal_id=0, query=args,
             headers=EnvironHeaders(environ),
         )
 
     # -- the checks, in CJ's order -------------------------------------------------------
     def _run(self, call: Call, environ: dict[str, Any]) -> Any:
         sim = self.sim
+        call.now_us = sim.clock.now_us()  # one instant for the whole request
+        call.journal_id = sim.store.next_seq("journal")
         route = sim.routes.get(call.path)
         if route is None:
             raise CJError(1600101, reason="unknown-path")
         call.route = route
         sim.interfaces.ensure_online(call.path, call.now_us)
         sim.faults.before(call)  # may raise a CJError or a RawAnswer
-        self._limit(call, sim.limiter.precheck(self._subject(call), call.now_us))
+        try:
+            self._shape_and_token(call, route, environ)
+        except CJError:
+            # The per-IP limit (R1) comes before these checks in CJ's order. A request that
+            # passes them meets R1 again, first, in `admit`; so R1 is looked at here only
+            # when they fail, and the happy path makes a single limiter call.
+            self._limit(call, sim.limiter.precheck(self._subject(call), call.now_us))
+            raise
+        self._limit(call, sim.limiter.admit(self._subject(call), call.now_us))
+        call.params = (parse_query(route.params, call.query) if route.takes_query
+                       else parse_object(route.params, call.body or {}))
+        data = route.handler(call)
+        return sim.faults.after(call, data)
+
+    def _shape_and_token(self, call: Call, route: Route, environ: dict[str, Any]) -> None:
         if call.method != route.method:
             raise illegal(f"request method '{call.method}' not supported; use {route.method}",
                           reason="wrong-method")
@@ -129,11 +150,6 @@ class Pipeline:
             self._authenticate(call)
         elif route.subject is not None:
             call.subject = route.subject(call)
-        self._limit(call, sim.limiter.admit(self._subject(call), call.now_us))
-        call.params = (parse_query(route.params, call.query) if route.takes_query
-                       else parse_object(route.params, call.body or {}))
-        data = route.handler(call)
-        return sim.faults.after(call, data)
 
     def _subject(self, call: Call) -> Subject:
         route = call.route
@@ -213,7 +229,10 @@ class Pipeline:
     def _respond(self, call: Call, status: int, payload: dict[str, Any],
                  start_response: StartResponse) -> Iterable[bytes]:
         body = jsonenc.dumps(payload)
-        self.sim.journal_call(call, payload["code"], status, payload["requestId"])
+        try:
+            self.sim.journal_call(call, payload["code"], status, payload["requestId"])
+        except Exception as exc:  # noqa: BLE001 - the answer matters more than its record
+            log.warning("could not journal %s %s: %s", call.method, call.path, exc)
         headers = [*JSON_HEADERS, ("Content-Length", str(len(body)))]
         start_response(f"{status} {REASONS.get(status, 'UNKNOWN')}", headers)
         return [body]

@@ -6,6 +6,7 @@ one process never meet.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -71,7 +72,7 @@ class Simulator:
             daily_limit=daily_limit, daily_tz=daily_tz, rules=rules)
         self.store: Store = open_store(store)
         self.clock = Clock(self.store, frozen=clock == "frozen", start=start)
-        self.entropy = Entropy(seed)
+        self.entropy = Entropy(seed, counter=lambda: self.store.next_seq("entropy"))
         self.journal_size = journal_size
         self.violations_size = violations_size
         self.trust_ip_header = trust_ip_header
@@ -154,7 +155,10 @@ class Simulator:
 
     # -- journal and violations ------------------------------------------------------------
     def request_id(self, call: Any) -> str:
-        rid: str = call.notes.get("requestId") or self.entropy.hex(32)
+        rid: str | None = call.notes.get("requestId")
+        if rid is None:  # the journal id is unique per store; under a seed it fixes the id
+            rid = (self.entropy.derived("request", call.journal_id) if call.journal_id
+                   else secrets.token_hex(16))
         call.notes["requestId"] = rid
         return rid
 

@@ -6,13 +6,21 @@ import hashlib
 import random
 import secrets
 import threading
+from typing import Callable
 
 
 class Entropy:
-    """Random hex and digits. ``seed=None`` uses ``secrets``; a seed gives a fixed sequence."""
+    """Random hex and digits. ``seed=None`` uses ``secrets``; a seed gives a fixed sequence.
 
-    def __init__(self, seed: int | None = None) -> None:
+    Under a seed, ``hex`` draws from the seed and a counter kept by the store (``counter``),
+    so worker processes sharing one store never draw the same value twice, and one store's
+    run is reproducible. ``derived`` names a value by something already unique (a journal
+    id), costing no counter at all.
+    """
+
+    def __init__(self, seed: int | None = None, counter: Callable[[], int] | None = None) -> None:
         self.seed = seed
+        self._counter = counter
         self._lock = threading.Lock()
         self._rng = random.Random(f"cjsim-secrets:{seed}") if seed is not None else None
 
@@ -24,8 +32,22 @@ class Entropy:
     def hex(self, chars: int = 32) -> str:
         if self._rng is None:
             return secrets.token_hex((chars + 1) // 2)[:chars]
+        if self._counter is not None:
+            return self.derived("hex", self._counter(), chars)
         with self._lock:
             return f"{self._rng.getrandbits(chars * 4):0{chars}x}"
+
+    def derived(self, name: str, number: int, chars: int = 32) -> str:
+        """A value fixed by (seed, name, number); random when there is no seed."""
+        if self.seed is None:
+            return secrets.token_hex((chars + 1) // 2)[:chars]
+        out = ""
+        block = 0
+        while len(out) < chars:
+            out += hashlib.blake2b(f"{self.seed}:{name}:{number}:{block}".encode(),
+                                   digest_size=32).hexdigest()
+            block += 1
+        return out[:chars]
 
     def digits(self, count: int) -> str:
         if self._rng is None:

@@ -7,6 +7,7 @@ It knows no rule by name: a new limit is a new row in a profile table.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 from dataclasses import dataclass, field
 
 from cjsim.clock import US
@@ -48,11 +49,33 @@ class Decision:
         return not self.rejected
 
 
-@dataclass(frozen=True, slots=True)
-class _Planned:
+class _Planned(NamedTuple):
     rule: Rule
     limit: int
     check: WindowCheck
+
+
+_ALL, _LOGIN, _NON_LOGIN, _PATHS = range(4)
+_SCOPE_ATTRS = {"ip": "ip", "account": "account", "interface": "path"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: Rule
+    applies: int
+    attrs: tuple[str, ...]  # Subject attributes that make the key, in scope order
+    prefix: str
+    period_us: int
+    calendar: str | None
+    quotas: bool
+
+    @classmethod
+    def of(cls, rule: Rule) -> _Compiled:
+        applies = {"all": _ALL, "login": _LOGIN, "non_login": _NON_LOGIN, "paths": _PATHS}
+        return cls(rule=rule, applies=applies[rule.applies],
+                   attrs=tuple(_SCOPE_ATTRS[s] for s in rule.scope), prefix=rule.id,
+                   period_us=round(rule.period_s * US) if rule.period_s else 0,
+                   calendar=rule.calendar, quotas=rule.source == "account_quotas")
 
 
 @dataclass
@@ -60,21 +83,42 @@ class Limiter:
     profile_source: Callable[[], Profile]
     store: Store
     _calendars: dict[str, CalendarCache] = field(default_factory=dict)
+    _compiled_for: tuple[Profile, tuple[_Compiled, ...]] | None = None
 
     @property
     def profile(self) -> Profile:
         return self.profile_source()
 
     # -- planning ----------------------------------------------------------------------
+    def _compiled(self, profile: Profile) -> tuple[_Compiled, ...]:
+        """The profile's rows, prepared once: the hot path only reads precomputed fields."""
+        cached = self._compiled_for
+        if cached is not None and cached[0] is profile:
+            return cached[1]
+        compiled = tuple(_Compiled.of(rule) for rule in profile.rules.rules if rule.enabled)
+        self._compiled_for = (profile, compiled)
+        return compiled
+
     def plan(self, subject: Subject, now_us: int, early_only: bool = False) -> list[_Planned]:
         profile = self.profile
+        lenient = profile.strictness == "lenient"
         planned: list[_Planned] = []
-        for rule in profile.rules.rules:
-            if not rule.enabled or (early_only and not rule.early):
+        for row in self._compiled(profile):
+            rule = row.rule
+            if early_only and not rule.early:
                 continue
-            if not _applies(rule, subject):
+            applies = row.applies
+            if applies == _NON_LOGIN:
+                if subject.login:
+                    continue
+            elif applies == _LOGIN:
+                if not subject.login:
+                    continue
+            elif applies == _PATHS and subject.path not in rule.paths:
                 continue
-            if rule.source == "account_quotas":
+            if rule.only_unverified and subject.verified:
+                continue
+            if row.quotas:
                 for quota in subject.quotas:
                     if quota.url == subject.path and quota.type in QUOTA_TYPES:
                         planned.append(self._quota(rule, subject, quota, now_us, profile))
@@ -86,33 +130,24 @@ class Limiter:
                 limit = rule.limit_by_level.get(subject.level, limit)
             if limit is None:
                 continue
-            key = self._key(rule.id, rule.scope, subject)
-            if key is None:
-                continue
-            planned.append(_Planned(rule, limit, self._window(rule, key, limit, now_us, profile)))
+            parts = [row.prefix]
+            for attr in row.attrs:
+                value = getattr(subject, attr)
+                if value is None:
+                    break
+                parts.append(value)
+            else:
+                key = "|".join(parts)
+                if row.calendar is not None:
+                    check = self._calendar_check(row.calendar, key, limit, now_us, profile)
+                elif lenient:
+                    index = now_us // row.period_us
+                    check = WindowCheck(key, limit, row.period_us, str(index),
+                                        (index + 1) * row.period_us)
+                else:
+                    check = WindowCheck(key, limit, row.period_us)
+                planned.append(_Planned(rule, limit, check))
         return planned
-
-    @staticmethod
-    def _key(prefix: str, scope: tuple[str, ...], subject: Subject) -> str | None:
-        parts = [prefix]
-        for part in scope:
-            value = {"ip": subject.ip, "account": subject.account,
-                     "interface": subject.path}[part]
-            if value is None:
-                return None
-            parts.append(value)
-        return "|".join(parts)
-
-    def _window(self, rule: Rule, key: str, limit: int, now_us: int,
-                profile: Profile) -> WindowCheck:
-        if rule.calendar is not None:
-            return self._calendar_check(rule.calendar, key, limit, now_us, profile)
-        assert rule.period_s is not None
-        period_us = round(rule.period_s * US)
-        if profile.strictness == "lenient":
-            index = now_us // period_us
-            return WindowCheck(key, limit, period_us, str(index), (index + 1) * period_us)
-        return WindowCheck(key, limit, period_us)
 
     def _calendar_check(self, calendar: str, key: str, limit: int, now_us: int,
                         profile: Profile) -> WindowCheck:
@@ -175,15 +210,3 @@ class Limiter:
         planned = self.plan(subject, now_us)
         counts = self.store.peek([p.check for p in planned], now_us)
         return [(p.rule, p.limit, c) for p, c in zip(planned, counts)]
-
-
-def _applies(rule: Rule, subject: Subject) -> bool:
-    if rule.only_unverified and subject.verified:
-        return False
-    if rule.applies == "all":
-        return True
-    if rule.applies == "login":
-        return subject.login
-    if rule.applies == "non_login":
-        return not subject.login
-    return subject.path in rule.paths

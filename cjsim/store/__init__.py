@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cjsim.store.base import Doc, LimitResult, Store, Txn, WindowCheck
+from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck
 from cjsim.store.memory import MemoryStore
 
 
@@ -14,4 +14,4 @@ def open_store(url: str | Store | None = None, prefix: str = "cjsim") -> Store:
     raise ValueError(f"unsupported store URL {url!r} (this build knows memory://)")
 
 
-__all__ = ["Doc", "LimitResult", "MemoryStore", "Store", "Txn", "WindowCheck", "open_store"]
+__all__ = ["Doc", "LimitResult", "MemoryStore", "Store", "StoreUnavailable", "Txn", "WindowCheck", "open_store"]

@@ -15,16 +15,20 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cjsim.clock import ClockState
 
 Doc = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class WindowCheck:
-    """One counter a request must fit in.
+class StoreUnavailable(Exception):
+    """The backend cannot be reached (Redis down, SQLite locked too long). Requests answer
+    CJ's 1600000 "System busy"; the control API's health says degraded."""
+
+
+class WindowCheck(NamedTuple):
+    """One counter a request must fit in (a NamedTuple: built on every request, cheaply).
 
     Sliding (``window_id`` None): accepted iff fewer than ``limit`` committed hits lie in
     ``(now - period_us, now]``. Fixed/calendar (``window_id`` set): accepted iff the counter

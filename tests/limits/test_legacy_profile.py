@@ -246,6 +246,19 @@ def test_three_advanced_accounts_on_one_ip_hit_the_ip_limit() -> None:
     assert code(clients[0].get(SETTING, ip="10.1.1.1")) == 200  # another IP is free
 
 
+def test_ip_limit_comes_before_method_and_token_checks() -> None:
+    sim, client = make()
+    me = logged(sim, client, level="advanced", ip="10.4.4.4")
+    other = logged(sim, client, level="advanced", ip="10.4.4.4")
+    for caller in (me, other):
+        for _ in range(5):
+            assert code(caller.get(SETTING, ip="10.4.4.4")) == 200
+    assert code(me.post(SETTING, ip="10.4.4.4")) == 1600200  # not 1600300
+    assert code(me.get(SETTING, ip="10.4.4.4", token="")) == 1600200  # not 1600002
+    assert code(me.post(SETTING, ip="10.4.4.5")) == 1600300  # another IP: the method check
+    assert [v["rule"] for v in sim.violations()] == ["R1", "R1"]
+
+
 def test_ip_limit_on_login_paths_is_http_429() -> None:
     sim, client = make()
     accounts = [sim.account() for _ in range(11)]

@@ -1,0 +1,144 @@
+"""The limiter's cost, side by side (issue 3 targets).
+
+* limiter per request: ``admit`` (check-all-then-commit) of every rule of the legacy profile
+  (R1, R5, R4, R2 apply to a data call) against the in-memory store. Target <= 15 µs.
+* a whole ``product/query`` (or ``setting/get`` while products are absent) in-process,
+  limits on vs limits off, same app code, interleaved. Target ratio <= 1.15.
+* a full simulated day on the frozen clock: 1,000 calls, the reset at midnight, the next
+  day's first call. Target < 1 s of wall time.
+
+Run: ``python benchmarks/limiter.py`` (``--quick`` for a smoke run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import per_call_us, save, side_by_side, table, wsgi_get  # noqa: E402
+from cjsim import Simulator  # noqa: E402
+from cjsim.limits.engine import Subject  # noqa: E402
+
+START = "2026-01-05T10:00:00+08:00"
+ALL_OFF = {rid: {"enabled": False} for rid in ("R1", "R2", "R3a", "R3b", "R4", "R5", "Q")}
+
+
+def limiter_cost(n: int) -> float:
+    sim = Simulator(clock="frozen", start=START)
+    account = sim.account(level="advanced")
+    subject = Subject("127.0.0.1", "/api2.0/v1/product/query", False, str(account.open_id),
+                      account.level, account.verified, account.quotas)
+    limiter, clock = sim.limiter, sim.clock
+    # 5 calls per simulated second: every rule is checked and committed, none trips
+    now = clock.now_us()
+    step = 200_000
+
+    def one() -> None:
+        nonlocal now
+        now += step
+        decision = limiter.admit(subject, now)
+        assert decision.ok
+
+    # daily limit: 1,000/day would trip after 1,000 calls; move a day on every 900
+    total = 0
+    best = []
+    for _ in range(5):
+        start = time.perf_counter_ns()
+        for _ in range(n):
+            one()
+            total += 1
+            if total % 900 == 0:
+                now += 86_400_000_000
+        best.append((time.perf_counter_ns() - start) / n / 1000)
+    return sorted(best)[len(best) // 2]
+
+
+def request_target(sim: Simulator) -> str:
+    if sim.routes.get("/api2.0/v1/product/query") is not None:
+        data = sim.app.test_client().get("/api2.0/v1/product/listV2?size=1",
+                                          headers={"CJ-Access-Token": "x"})
+        del data
+        return "product/query"
+    return "setting/get"
+
+
+def app_for(limits: bool) -> tuple[Simulator, str]:
+    sim = Simulator(clock="frozen", start=START, rules=None if limits else ALL_OFF)
+    account = sim.account(level="advanced", verified=True)
+    client = sim.app.test_client()
+    token = client.post("/api2.0/v1/authentication/getAccessToken",
+                        json={"apiKey": account.api_key}).get_json()["data"]["accessToken"]
+    sim.clock.advance(1)
+    return sim, token
+
+
+def whole_request(n: int, rounds: int) -> dict[str, object]:
+    on, on_token = app_for(True)
+    off, off_token = app_for(False)
+    path = "setting/get"
+    if on.routes.get("/api2.0/v1/product/query") is not None:
+        listing = on.app.test_client().get("/api2.0/v1/product/list?pageSize=1",
+                                           headers={"CJ-Access-Token": on_token}).get_json()
+        on.clock.advance(1)
+        path = f"product/query?pid={listing['data']['list'][0]['pid']}"
+    calls = {}
+    for name, sim, token in (("limits on", on, on_token), ("limits off", off, off_token)):
+        fetch = wsgi_get(sim.app, f"/api2.0/v1/{path}", {"CJ-Access-Token": token})
+        clock = sim.clock
+
+        def call(fetch=fetch, clock=clock) -> bytes:  # type: ignore[no-untyped-def]
+            clock.advance(0.2)  # 5/s: under R4 (6/s), R1 and R2; verified: no R5
+            return fetch()
+
+        first = call()
+        assert b'"code":200' in first, first[:200]
+        calls[name] = call
+    medians = side_by_side(calls, n, rounds)
+    return {"path": path.split("?")[0], **medians,
+            "ratio": medians["limits on"] / medians["limits off"]}
+
+
+def simulated_day() -> float:
+    start = time.perf_counter()
+    sim = Simulator(clock="frozen", start="2026-01-05T08:00:00+08:00")
+    account = sim.account(level="free")
+    client = sim.app.test_client()
+    token = client.post("/api2.0/v1/authentication/getAccessToken",
+                        json={"apiKey": account.api_key}).get_json()["data"]["accessToken"]
+    fetch = wsgi_get(sim.app, "/api2.0/v1/setting/get", {"CJ-Access-Token": token})
+    accepted = 0
+    for _ in range(1001):
+        sim.clock.advance(1)
+        accepted += b'"code":200' in fetch()
+    sim.clock.set("2026-01-06T00:00:00+08:00")
+    next_day = b'"code":200' in fetch()
+    elapsed = time.perf_counter() - start
+    assert accepted == 1000 and next_day
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    n, rounds = (2_000, 3) if args.quick else (20_000, 7)
+    limiter_us = limiter_cost(n)
+    whole = whole_request(n // 4, rounds)
+    day_s = simulated_day()
+    rows = [("measure", "value", "target"),
+            ("limiter per request (all rules, memory)", f"{limiter_us:.2f} µs", "<= 15 µs"),
+            (f"{whole['path']} in-process, limits on", f"{whole['limits on']:.1f} µs", ""),
+            (f"{whole['path']} in-process, limits off", f"{whole['limits off']:.1f} µs", ""),
+            ("ratio on/off", f"{whole['ratio']:.3f}", "<= 1.15"),
+            ("a simulated day (1,000 calls, midnight, next call)", f"{day_s * 1000:.0f} ms", "< 1000 ms")]
+    print(table(rows))
+    path = save("limiter", {"limiter_us": limiter_us, "request": whole, "simulated_day_s": day_s})
+    print(f"\nwritten {path}")
+
+
+if __name__ == "__main__":
+    main()
