@@ -56,6 +56,7 @@ class Simulator:
         daily_tz: str | None = None,
         rules: Mapping[str, Mapping[str, Any]] | None = None,
         store: str | Store | None = None,
+        store_prefix: str = "cjsim",
         journal_size: int = 10_000,
         violations_size: int = 10_000,
         trust_ip_header: bool = False,
@@ -70,7 +71,7 @@ class Simulator:
         self.profile = profile if isinstance(profile, Profile) else build_profile(
             profile, strictness=strictness, throttle_status=throttle_status,
             daily_limit=daily_limit, daily_tz=daily_tz, rules=rules)
-        self.store: Store = open_store(store)
+        self.store: Store = open_store(store, prefix=store_prefix)
         self.clock = Clock(self.store, frozen=clock == "frozen", start=start)
         self.entropy = Entropy(seed, counter=lambda: self.store.next_seq("entropy"))
         self.journal_size = journal_size
@@ -87,7 +88,7 @@ class Simulator:
         self._account_specs = [_account_kwargs(a) for a in accounts]
         if demo_account and not self._account_specs:
             self._account_specs = [{"email": DEMO_EMAIL}]
-        if self.store.fresh():
+        if self.store.claim_seed():
             self._seed_state()
         from cjsim.app import create_app
 
@@ -95,16 +96,21 @@ class Simulator:
 
     # -- lifecycle -----------------------------------------------------------------------
     def _seed_state(self) -> None:
-        for spec in self._account_specs:
-            self.accounts.create(**spec)
-        self.store.mark_seeded()
+        """Create the configured accounts (the store was just claimed for seeding)."""
+        try:
+            for spec in self._account_specs:
+                self.accounts.create(**spec)
+        except Exception:
+            self.store.unclaim_seed()
+            raise
 
     def reset(self) -> None:
         """Back to the start: configured accounts, fresh counters, tokens, journal."""
         self.store.wipe()
         self.entropy.reset()
         self.clock.reset()
-        self._seed_state()
+        if self.store.claim_seed():
+            self._seed_state()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         return self.app(environ, start_response)

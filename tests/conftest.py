@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cjsim import Simulator
 from cjsim.server import BackgroundServer
+from tests.redis_server import RedisServer
 
 START = "2026-01-05T10:00:00+08:00"
 TOKEN = "/api2.0/v1/authentication/getAccessToken"
@@ -45,9 +49,62 @@ class Client:
         return body["data"]  # type: ignore[no-any-return]
 
 
+# -- stores: the behavioural suites (limits, domain, scenarios) run on every store ----------
+
+STORE_KINDS = [k.strip() for k in os.environ.get("CJSIM_TEST_STORES", "memory,sqlite,redis").split(",")
+               if k.strip()]
+_prefixes = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+def store_options(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    if kind == "memory":
+        return {"store": "memory://"}
+    if kind == "sqlite":
+        return {"store": f"sqlite:///{tmp_path}/cjsim-{next(_prefixes)}.db"}
+    if kind == "redis":
+        server = request.getfixturevalue("redis_server")
+        return {"store": server.url, "store_prefix": f"t{os.getpid()}-{next(_prefixes)}"}
+    raise ValueError(f"unknown store kind {kind!r}")
+
+
 @pytest.fixture
-def sim() -> Simulator:
-    return Simulator(seed=7, clock="frozen", start=START, trust_ip_header=True)
+def store_kind() -> str:
+    """The plain suites use the memory store; behavioural suites parametrise this."""
+    return "memory"
+
+
+@pytest.fixture
+def make_sim(store_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., Simulator]:
+    """A factory of simulators on the store under test (frozen clock at START by default)."""
+    made: list[Simulator] = []
+
+    def make(**options: Any) -> Simulator:
+        options.setdefault("clock", "frozen")
+        options.setdefault("start", START)
+        for key, value in store_options(store_kind, request, tmp_path).items():
+            options.setdefault(key, value)
+        sim = Simulator(**options)
+        made.append(sim)
+        return sim
+
+    yield make  # type: ignore[misc]
+    for sim in made:
+        close = getattr(sim, "close", None)
+        if callable(close):
+            close()
+        sim.store.close()
+
+
+@pytest.fixture
+def sim(make_sim: Callable[..., Simulator]) -> Simulator:
+    return make_sim(seed=7, trust_ip_header=True)
 
 
 @pytest.fixture

@@ -11,7 +11,19 @@ def open_store(url: str | Store | None = None, prefix: str = "cjsim") -> Store:
         return url
     if url is None or url in ("memory://", "memory", ""):
         return MemoryStore()
-    raise ValueError(f"unsupported store URL {url!r} (this build knows memory://)")
+    if url.startswith("sqlite:///"):
+        from cjsim.store.sqlite import SqliteStore
+
+        path = url[len("sqlite:///"):]
+        if not path:
+            raise ValueError("sqlite:///PATH needs a file path, e.g. sqlite:///./cjsim.db")
+        return SqliteStore(path)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from cjsim.store.redis import RedisStore
+
+        return RedisStore(url, prefix=prefix)
+    raise ValueError(f"unsupported store URL {url!r} (use memory://, sqlite:///PATH or "
+                     "redis://HOST:PORT/DB)")
 
 
 __all__ = ["Doc", "LimitResult", "MemoryStore", "Store", "StoreUnavailable", "Txn", "WindowCheck", "open_store"]

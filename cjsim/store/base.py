@@ -133,12 +133,18 @@ class Store(ABC):
     def close(self) -> None:
         return None
 
-    def fresh(self) -> bool:
-        """True when the store holds no simulator state yet (seed it)."""
-        return self.get("meta", "seeded") is None
+    def claim_seed(self) -> bool:
+        """True for exactly one caller while the store holds no simulator state yet: that
+        caller seeds it (several worker processes may start on one store at once)."""
+        with self.transaction() as tx:
+            if tx.get("meta", "seeded") is not None:
+                return False
+            tx.put("meta", "seeded", {"seeded": True})
+            return True
 
-    def mark_seeded(self) -> None:
-        self.put("meta", "seeded", {"seeded": True})
+    def unclaim_seed(self) -> None:
+        with self.transaction() as tx:
+            tx.delete("meta", "seeded")
 
 
 def sorted_items(pairs: Iterable[tuple[str, Doc]]) -> list[tuple[str, Doc]]:

@@ -7,12 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from cjsim import Simulator
 from cjsim.server import BackgroundServer
 
 
-def test_sixteen_threads_on_one_free_account_get_exactly_one_call_per_second() -> None:
-    sim = Simulator(clock="frozen", start="2026-01-05T10:00:00+08:00")
+def test_sixteen_threads_on_one_free_account_get_exactly_one_call_per_second(make_sim) -> None:  # type: ignore[no-untyped-def]
+    sim = make_sim()
     account = sim.account(level="free")
     with BackgroundServer(sim.app) as server:
         login = requests.post(server.url("authentication/getAccessToken"),
@@ -42,9 +41,8 @@ def test_sixteen_threads_on_one_free_account_get_exactly_one_call_per_second() -
     assert sum(e["code"] == 200 for e in journal) == 3
 
 
-def test_sixteen_threads_on_one_interface_never_exceed_its_limit() -> None:
-    sim = Simulator(clock="frozen", start="2026-01-05T10:00:00+08:00", trust_ip_header=True,
-                    rules={"R2": {"limit": 7}})
+def test_sixteen_threads_on_one_interface_never_exceed_its_limit(make_sim) -> None:  # type: ignore[no-untyped-def]
+    sim = make_sim(trust_ip_header=True, rules={"R2": {"limit": 7}})
     accounts = [sim.account(level="advanced") for _ in range(16)]
     with BackgroundServer(sim.app) as server:
         tokens = []

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cjsim import Simulator
 from cjsim.clock import US, parse_instant
 from cjsim.limits.windows import calendar_window
 from cjsim.store import MemoryStore, WindowCheck
@@ -71,10 +70,10 @@ def test_windows_of_idle_keys_are_swept() -> None:
     assert store.window_keys() < 5_000
 
 
-def test_a_full_simulated_day_of_traffic() -> None:
+def test_a_full_simulated_day_of_traffic(make_sim) -> None:  # type: ignore[no-untyped-def]
     """1,000 calls, the reset at midnight, the next day's first call (functional; the wall
     time is measured in benchmarks/)."""
-    sim = Simulator(clock="frozen", start="2026-01-05T08:00:00+08:00")
+    sim = make_sim(start="2026-01-05T08:00:00+08:00")
     account = sim.account(level="free")
     client = Client(sim)
     client.login(account.api_key)

@@ -5,12 +5,13 @@ Each would fail if a number, a window, a scope or a message were wrong.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from cjsim import Simulator
-from tests.conftest import START, Client
+from tests.conftest import Client
 
 SETTING = "setting/get"
 BALANCE = "shopping/pay/getBalance"
@@ -23,10 +24,15 @@ def code(response: Any) -> int:
     return response.get_json()["code"]  # type: ignore[no-any-return]
 
 
-def make(**options: Any) -> tuple[Simulator, Client]:
-    sim = Simulator(seed=3, clock="frozen", start=options.pop("start", START),
-                    trust_ip_header=True, **options)
-    return sim, Client(sim)
+@pytest.fixture
+def make(make_sim: Callable[..., Simulator]) -> Callable[..., tuple[Simulator, Client]]:
+    """A simulator on the store under test, and a client of it."""
+
+    def factory(**options: Any) -> tuple[Simulator, Client]:
+        sim = make_sim(seed=3, trust_ip_header=True, **options)
+        return sim, Client(sim)
+
+    return factory
 
 
 def logged(sim: Simulator, client: Client, level: str = "free", verified: bool = False,
@@ -163,7 +169,7 @@ def burn(me: Client, sim: Simulator, path: str, n: int) -> None:
         sim.clock.advance(1)
 
 
-def test_daily_limit_sentence_count_and_midnight_reset() -> None:
+def test_daily_limit_sentence_count_and_midnight_reset(make) -> None:
     sim, client = make(start="2026-01-05T23:00:00+08:00")
     me = logged(sim, client)
     burn(me, sim, SETTING, 999)  # the login second is behind us; 1,000th call follows
@@ -182,7 +188,7 @@ def test_daily_limit_sentence_count_and_midnight_reset() -> None:
     assert code(me.get(SETTING)) == 200
 
 
-def test_daily_count_stays_at_the_limit_while_rejections_go_on() -> None:
+def test_daily_count_stays_at_the_limit_while_rejections_go_on(make) -> None:
     sim, client = make(daily_limit=3)
     me = logged(sim, client)
     burn(me, sim, SETTING, 3)
@@ -194,7 +200,7 @@ def test_daily_count_stays_at_the_limit_while_rejections_go_on() -> None:
         sim.clock.advance(1)
 
 
-def test_daily_exhausted_and_fast_always_gives_the_daily_message() -> None:
+def test_daily_exhausted_and_fast_always_gives_the_daily_message(make) -> None:
     sim, client = make(daily_limit=2)
     me = logged(sim, client)
     burn(me, sim, SETTING, 2)
@@ -203,13 +209,13 @@ def test_daily_exhausted_and_fast_always_gives_the_daily_message() -> None:
     assert {v["rule"] for v in sim.violations()} == {"R5"}
 
 
-def test_verified_account_has_no_daily_limit() -> None:
+def test_verified_account_has_no_daily_limit(make) -> None:
     sim, client = make(daily_limit=3)
     me = logged(sim, client, verified=True)
     burn(me, sim, SETTING, 10)
 
 
-def test_verified_flag_change_applies_at_once() -> None:
+def test_verified_flag_change_applies_at_once(make) -> None:
     sim, client = make(daily_limit=2)
     me = logged(sim, client)
     burn(me, sim, SETTING, 2)
@@ -219,7 +225,7 @@ def test_verified_flag_change_applies_at_once() -> None:
     assert code(me.get(SETTING)) == 200
 
 
-def test_daily_time_zone_is_a_knob() -> None:
+def test_daily_time_zone_is_a_knob(make) -> None:
     sim, client = make(daily_limit=1, daily_tz="UTC", start="2026-01-05T23:00:00+08:00")
     me = logged(sim, client)
     burn(me, sim, SETTING, 1)
@@ -231,7 +237,7 @@ def test_daily_time_zone_is_a_knob() -> None:
 
 # -- R1: per IP ------------------------------------------------------------------------------
 
-def test_three_advanced_accounts_on_one_ip_hit_the_ip_limit() -> None:
+def test_three_advanced_accounts_on_one_ip_hit_the_ip_limit(make) -> None:
     sim, client = make()
     clients = [logged(sim, client, level="advanced", ip="10.9.9.9") for _ in range(3)]
     results = []
@@ -246,7 +252,7 @@ def test_three_advanced_accounts_on_one_ip_hit_the_ip_limit() -> None:
     assert code(clients[0].get(SETTING, ip="10.1.1.1")) == 200  # another IP is free
 
 
-def test_ip_limit_comes_before_method_and_token_checks() -> None:
+def test_ip_limit_comes_before_method_and_token_checks(make) -> None:
     sim, client = make()
     me = logged(sim, client, level="advanced", ip="10.4.4.4")
     other = logged(sim, client, level="advanced", ip="10.4.4.4")
@@ -259,7 +265,7 @@ def test_ip_limit_comes_before_method_and_token_checks() -> None:
     assert [v["rule"] for v in sim.violations()] == ["R1", "R1"]
 
 
-def test_ip_limit_on_login_paths_is_http_429() -> None:
+def test_ip_limit_on_login_paths_is_http_429(make) -> None:
     sim, client = make()
     accounts = [sim.account() for _ in range(11)]
     statuses = [client.post("authentication/getAccessToken", json={"apiKey": a.api_key},
@@ -267,8 +273,8 @@ def test_ip_limit_on_login_paths_is_http_429() -> None:
     assert statuses == [200] * 10 + [429]
 
 
-def test_ip_header_is_ignored_unless_enabled() -> None:
-    sim = Simulator(clock="frozen", start=START)  # trust_ip_header off
+def test_ip_header_is_ignored_unless_enabled(make_sim) -> None:  # type: ignore[no-untyped-def]
+    sim = make_sim()  # trust_ip_header off
     accounts = [sim.account(level="advanced") for _ in range(2)]
     clients = []
     for account in accounts:
@@ -280,7 +286,7 @@ def test_ip_header_is_ignored_unless_enabled() -> None:
 
 # -- R2: per interface, all accounts together ------------------------------------------------
 
-def test_interface_limit_is_30_per_second_across_accounts() -> None:
+def test_interface_limit_is_30_per_second_across_accounts(make) -> None:
     sim, client = make()
     clients = [logged(sim, client, level="advanced", ip=f"10.3.0.{i}") for i in range(6)]
     codes = []
@@ -296,7 +302,7 @@ def test_interface_limit_is_30_per_second_across_accounts() -> None:
 
 # -- quotas (1600201) ------------------------------------------------------------------------
 
-def test_hourly_quota_gives_1600201_and_resets_next_hour() -> None:
+def test_hourly_quota_gives_1600201_and_resets_next_hour(make) -> None:
     sim, client = make(start="2026-01-05T10:59:50+08:00")
     quota = [{"quotaUrl": "/api2.0/v1/setting/get", "quotaLimit": 2, "quotaType": 5}]
     me = logged(sim, client, level="advanced", quotas=quota)
@@ -317,7 +323,7 @@ def test_hourly_quota_gives_1600201_and_resets_next_hour() -> None:
     (2, "2026-03-31T23:59:59+08:00", "2026-04-01T00:00:00+08:00"),
     (1, "2026-12-31T23:59:59+08:00", "2027-01-01T00:00:00+08:00"),
 ])
-def test_calendar_quotas_reset_when_their_window_ends(qtype: int, edge: str, after: str) -> None:
+def test_calendar_quotas_reset_when_their_window_ends(make, qtype: int, edge: str, after: str) -> None:
     sim, client = make()
     me = logged(sim, client, level="advanced",
                 quotas=[{"quotaUrl": "setting/get", "quotaLimit": 1, "quotaType": qtype}])
@@ -329,7 +335,7 @@ def test_calendar_quotas_reset_when_their_window_ends(qtype: int, edge: str, aft
     assert code(me.get(SETTING)) == 200
 
 
-def test_total_quota_never_resets_and_patch_applies_at_once() -> None:
+def test_total_quota_never_resets_and_patch_applies_at_once(make) -> None:
     sim, client = make()
     me = logged(sim, client, level="advanced")
     open_id = me.account.open_id  # type: ignore[attr-defined]
@@ -343,7 +349,7 @@ def test_total_quota_never_resets_and_patch_applies_at_once() -> None:
 
 # -- knobs -----------------------------------------------------------------------------------
 
-def test_throttle_status_429_flips_every_throttle() -> None:
+def test_throttle_status_429_flips_every_throttle(make) -> None:
     sim, client = make(throttle_status=429, daily_limit=1)
     me = logged(sim, client)
     assert code(me.get(SETTING)) == 200
@@ -359,7 +365,7 @@ def test_throttle_status_429_flips_every_throttle() -> None:
     assert rules == {"R4", "R5", "R3a"}
 
 
-def test_throttle_status_200_applies_to_login_limits_too() -> None:
+def test_throttle_status_200_applies_to_login_limits_too(make) -> None:
     sim, client = make(throttle_status=200)
     account = sim.account()
     client.login(account.api_key)
@@ -367,7 +373,7 @@ def test_throttle_status_200_applies_to_login_limits_too() -> None:
     assert again.status_code == 200 and again.get_json()["code"] == 1600200
 
 
-def test_shadow_mode_rejects_nothing_and_lists_every_violation() -> None:
+def test_shadow_mode_rejects_nothing_and_lists_every_violation(make) -> None:
     sim, client = make(strictness="shadow", daily_limit=2)
     me = logged(sim, client)
     codes = [code(me.get(SETTING)) for _ in range(4)]
@@ -400,7 +406,7 @@ def test_violations_since_and_delete(client, sim) -> None:  # type: ignore[no-un
     assert sim.violations() == []
 
 
-def test_lenient_mode_uses_fixed_windows_aligned_to_clock_seconds() -> None:
+def test_lenient_mode_uses_fixed_windows_aligned_to_clock_seconds(make) -> None:
     strict_sim, strict_client = make(start="2026-01-05T10:00:00.900000+08:00")
     lenient_sim, lenient_client = make(strictness="lenient",
                                        start="2026-01-05T10:00:00.900000+08:00")
@@ -412,7 +418,7 @@ def test_lenient_mode_uses_fixed_windows_aligned_to_clock_seconds() -> None:
         assert code(me.get(SETTING)) == expected
 
 
-def test_rule_knobs_from_the_constructor() -> None:
+def test_rule_knobs_from_the_constructor(make) -> None:
     sim, client = make(rules={"R4": {"limit_by_level": {0: 3}}, "R2": {"enabled": False}})
     me = logged(sim, client)
     assert [code(me.get(SETTING)) for _ in range(4)] == [200, 200, 200, 1600200]

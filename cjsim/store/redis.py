@@ -1,0 +1,315 @@
+"""The Redis store: one simulator state shared by processes on several hosts.
+
+* The limiter's check-all-then-commit is one Lua script per request: no two workers can
+  both take the last slot of a window.
+* Document transactions hold a short Redis lock and apply their writes in one MULTI/EXEC.
+* The clock state lives in Redis, so all workers share one simulated time.
+* ``prefix`` separates independent simulators on one Redis.
+
+Windows are in simulated time, so Redis TTLs (real time) are only a safety net that
+forgets idle keys; "total" quotas never expire. Any connection failure raises
+``StoreUnavailable``: requests answer 1600000, health says degraded, and the next request
+after Redis is back simply works (redis-py reconnects).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+import redis
+from redis.exceptions import RedisError
+
+from cjsim.clock import ClockState
+from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck
+
+_IDLE_TTL_MS = 2 * 86_400_000  # real time after which an untouched window key is forgotten
+_LOCK_TTL_MS = 10_000
+_LOCK_WAIT_S = 10.0
+
+# KEYS: one per check, then the hit-sequence key. ARGV: now, commit, then per check:
+# limit, low (now - period, sliding) or "" , window id ("" for sliding)
+LIMIT_SCRIPT = """
+local n = #KEYS - 1
+local now = ARGV[1]
+local commit = ARGV[2] == "1"
+local counts = {}
+for i = 1, n do
+  local base = 2 + (i - 1) * 3
+  local limit = tonumber(ARGV[base + 1])
+  local low = ARGV[base + 2]
+  local wid = ARGV[base + 3]
+  local count
+  if wid == "" then
+    redis.call("ZREMRANGEBYSCORE", KEYS[i], "-inf", low)
+    count = redis.call("ZCOUNT", KEYS[i], "-inf", now)
+  else
+    local cur = redis.call("HMGET", KEYS[i], "wid", "count")
+    if cur[1] == wid then count = tonumber(cur[2]) else count = 0 end
+  end
+  counts[i] = count
+  if count >= limit then return {i, counts} end
+end
+if commit then
+  local seq = redis.call("INCR", KEYS[n + 1])
+  for i = 1, n do
+    local base = 2 + (i - 1) * 3
+    local wid = ARGV[base + 3]
+    if wid == "" then
+      redis.call("ZADD", KEYS[i], now, now .. ":" .. seq)
+      redis.call("PEXPIRE", KEYS[i], %(ttl)d)
+    else
+      redis.call("HSET", KEYS[i], "wid", wid, "count", counts[i] + 1)
+      if wid == "total" then redis.call("PERSIST", KEYS[i])
+      else redis.call("PEXPIRE", KEYS[i], %(ttl)d) end
+    end
+  end
+  return {0, counts}
+end
+return {-1, counts}
+""".replace("%(ttl)d", str(_IDLE_TTL_MS))
+
+RELEASE_SCRIPT = """
+if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
+return 0
+"""
+
+_DELETED = object()
+
+
+class _RedisTxn(Txn):
+    def __init__(self, store: RedisStore, parent: _RedisTxn | None = None) -> None:
+        self._store = store
+        self._parent = parent
+        self._writes: dict[tuple[str, str], bytes | object] = {}
+
+    def _pending(self, ns: str, key: str) -> bytes | object | None:
+        txn: _RedisTxn | None = self
+        while txn is not None:
+            if (ns, key) in txn._writes:
+                return txn._writes[(ns, key)]
+            txn = txn._parent
+        return None
+
+    def get(self, ns: str, key: str) -> Doc | None:
+        raw = self._pending(ns, key)
+        if raw is _DELETED:
+            return None
+        if raw is None:
+            return self._store.get(ns, key)
+        return orjson.loads(raw)  # type: ignore[arg-type,no-any-return]
+
+    def put(self, ns: str, key: str, doc: Doc) -> None:
+        self._writes[(ns, key)] = orjson.dumps(doc)
+
+    def delete(self, ns: str, key: str) -> None:
+        self._writes[(ns, key)] = _DELETED
+
+    def items(self, ns: str) -> list[tuple[str, Doc]]:
+        merged: dict[str, bytes] = dict(self._store._hgetall(ns))
+        chain: list[_RedisTxn] = []
+        txn: _RedisTxn | None = self
+        while txn is not None:
+            chain.append(txn)
+            txn = txn._parent
+        for txn in reversed(chain):  # outermost first, so inner writes win
+            for (wns, key), raw in txn._writes.items():
+                if wns != ns:
+                    continue
+                if raw is _DELETED:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = raw  # type: ignore[assignment]
+        return sorted(((k, orjson.loads(v)) for k, v in merged.items()), key=lambda kv: kv[0])
+
+    def next_seq(self, name: str) -> int:
+        return self._store.next_seq(name)
+
+
+class RedisStore(Store):
+    def __init__(self, url: str, prefix: str = "cjsim") -> None:
+        self.url = url
+        self.prefix = prefix
+        self._client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1,
+                                            health_check_interval=0)
+        self._limit_script = self._client.register_script(LIMIT_SCRIPT)
+        self._release_script = self._client.register_script(RELEASE_SCRIPT)
+        self._local = threading.local()
+
+    def _k(self, *parts: str) -> str:
+        return ":".join((self.prefix, *parts))
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except RedisError as exc:
+            raise StoreUnavailable(f"redis: {exc}") from exc
+
+    # -- documents -------------------------------------------------------------------------
+    def get(self, ns: str, key: str) -> Doc | None:
+        with self._guard():
+            raw = self._client.hget(self._k("d", ns), key)
+        return None if raw is None else orjson.loads(raw)
+
+    def _hgetall(self, ns: str) -> dict[str, bytes]:
+        with self._guard():
+            raw: dict[bytes, bytes] = self._client.hgetall(self._k("d", ns))  # type: ignore[assignment]
+        return {k.decode(): v for k, v in raw.items()}
+
+    @contextmanager
+    def transaction(self) -> Iterator[Txn]:
+        parent: _RedisTxn | None = getattr(self._local, "txn", None)
+        txn = _RedisTxn(self, parent)
+        if parent is not None:  # nested: a savepoint folded into the outer transaction
+            self._local.txn = txn
+            try:
+                yield txn
+            finally:
+                self._local.txn = parent
+            parent._writes.update(txn._writes)
+            return
+        token = self._acquire()
+        self._local.txn = txn
+        try:
+            yield txn
+            if txn._writes:
+                with self._guard():
+                    pipe = self._client.pipeline(transaction=True)
+                    for (ns, key), raw in txn._writes.items():
+                        if raw is _DELETED:
+                            pipe.hdel(self._k("d", ns), key)
+                        else:
+                            pipe.hset(self._k("d", ns), key, raw)  # type: ignore[arg-type]
+                    pipe.execute()
+        finally:
+            self._local.txn = None
+            self._release(token)
+
+    def _acquire(self) -> str:
+        token = secrets.token_hex(8)
+        deadline = time.monotonic() + _LOCK_WAIT_S
+        delay = 0.0005
+        with self._guard():
+            while not self._client.set(self._k("lock"), token, nx=True, px=_LOCK_TTL_MS):
+                if time.monotonic() > deadline:
+                    raise StoreUnavailable("redis: the state lock stayed taken")
+                time.sleep(delay)
+                delay = min(delay * 2, 0.01)
+        return token
+
+    def _release(self, token: str) -> None:
+        try:
+            self._release_script(keys=[self._k("lock")], args=[token])
+        except RedisError:
+            pass  # the lock expires by itself
+
+    # -- sequences -------------------------------------------------------------------------
+    def next_seq(self, name: str) -> int:
+        with self._guard():
+            return int(self._client.hincrby(self._k("seq"), name, 1))
+
+    # -- limiter ---------------------------------------------------------------------------
+    def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
+        if not checks:
+            return LimitResult(None, (), commit)
+        keys = [self._k("w", c.key) for c in checks] + [self._k("hitseq")]
+        args: list[str] = [str(now_us), "1" if commit else "0"]
+        for check in checks:
+            sliding = check.window_id is None
+            args += [str(check.limit), str(now_us - check.period_us) if sliding else "",
+                     "" if sliding else check.window_id or ""]
+        with self._guard():
+            failed, counts = self._limit_script(keys=keys, args=args)
+        counts_t = tuple(int(c) for c in counts)
+        if failed > 0:
+            return LimitResult(int(failed) - 1, counts_t, False)
+        return LimitResult(None, counts_t, failed == 0)
+
+    def peek(self, checks: Sequence[WindowCheck], now_us: int) -> tuple[int, ...]:
+        with self._guard():
+            pipe = self._client.pipeline(transaction=False)
+            for check in checks:
+                key = self._k("w", check.key)
+                if check.window_id is None:
+                    pipe.zcount(key, f"({now_us - check.period_us}", now_us)
+                else:
+                    pipe.hmget(key, "wid", "count")
+            replies = pipe.execute()
+        out = []
+        for check, reply in zip(checks, replies):
+            if check.window_id is None:
+                out.append(int(reply))
+            else:
+                wid, count = reply
+                out.append(int(count) if wid is not None and wid.decode() == check.window_id else 0)
+        return tuple(out)
+
+    # -- logs ------------------------------------------------------------------------------
+    def append(self, log: str, entry: Doc, maxlen: int) -> None:
+        with self._guard():
+            if not isinstance(entry.get("id"), int):
+                entry = {"id": self.next_seq(f"log:{log}"), **entry}
+            pipe = self._client.pipeline(transaction=False)
+            pipe.rpush(self._k("l", log), orjson.dumps(entry))
+            pipe.ltrim(self._k("l", log), -maxlen, -1)
+            pipe.execute()
+
+    def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
+        if limit is not None and limit <= 0:
+            return []
+        with self._guard():
+            raw = self._client.lrange(self._k("l", log), 0, -1)
+        entries = sorted((orjson.loads(r) for r in raw), key=lambda e: e["id"])
+        if since_id is not None:
+            entries = [e for e in entries if e["id"] > since_id]
+        if limit is not None:
+            entries = entries[-limit:]
+        return entries
+
+    def clear_log(self, log: str) -> None:
+        with self._guard():
+            self._client.delete(self._k("l", log))
+
+    # -- clock -----------------------------------------------------------------------------
+    def load_clock(self) -> ClockState | None:
+        with self._guard():
+            raw: list[bytes | None] = self._client.hmget(self._k("clock"), "frozen", "at", "offset")  # type: ignore[assignment]
+        if raw[0] is None:
+            return None
+        return ClockState(raw[0] == b"1", int(raw[1] or 0), int(raw[2] or 0))
+
+    def save_clock(self, state: ClockState) -> None:
+        with self._guard():
+            self._client.hset(self._k("clock"), mapping={
+                "frozen": "1" if state.frozen else "0", "at": state.frozen_at_us,
+                "offset": state.offset_us})
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def wipe(self, keep_clock: bool = False) -> None:
+        keep = {self._k("seq"), self._k("hitseq")}
+        if keep_clock:
+            keep.add(self._k("clock"))
+        with self._guard():
+            batch = [k for k in self._client.scan_iter(match=f"{self.prefix}:*", count=1000)
+                     if k.decode() not in keep]
+            for start in range(0, len(batch), 500):
+                self._client.delete(*batch[start:start + 500])
+
+    def health(self) -> tuple[bool, str]:
+        try:
+            self._client.ping()
+        except RedisError as exc:
+            return False, f"redis unreachable: {exc}"
+        return True, "ok"
+
+    def close(self) -> None:
+        self._client.close()
+
+    def describe(self) -> dict[str, Any]:
+        return {"url": self.url, "prefix": self.prefix}
