@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--trust-ip-header", action="store_true",
                        help="honour X-CJSim-Client-IP (one machine acting as many IPs)")
     serve.add_argument("--journal-size", type=int, default=10_000)
+    serve.add_argument("--store", default="memory://",
+                       help="state store: memory:// (default), sqlite:///PATH or redis://HOST:PORT/DB")
+    serve.add_argument("--store-prefix", default="cjsim",
+                       help="key prefix on Redis: separates independent simulators on one Redis")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     return parser
 
@@ -57,7 +61,7 @@ def _make_simulator(args: argparse.Namespace) -> Any:
         demo_account=not accounts, profile=args.profile, strictness=args.strictness,
         throttle_status=args.throttle_status, daily_limit=args.daily_limit,
         daily_tz=args.daily_tz, trust_ip_header=args.trust_ip_header,
-        journal_size=args.journal_size,
+        journal_size=args.journal_size, store=args.store, store_prefix=args.store_prefix,
     )
 
 
@@ -80,7 +84,7 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     host = args.host if ":" not in args.host else f"[{args.host}]"
     base = f"http://{host}:{server.server_port}"
     print(f"cjsim {__version__} serving CJ API 2.0 at {base}/api2.0/v1", flush=True)
-    print(f"control API: {base}/__cjsim/", flush=True)
+    print(f"control API: {base}/__cjsim/  store: {sim.store.url}", flush=True)
     print(f"clock: {sim.clock.snapshot()['now']} ({'frozen' if sim.clock.frozen else 'flowing'})"
           f", profile: {sim.profile.name}, strictness: {sim.profile.strictness}", flush=True)
     for account in sim.accounts.all():

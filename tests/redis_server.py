@@ -62,6 +62,10 @@ class RedisServer:
         self.stop()
         raise RuntimeError("redis-server did not start")
 
+    def start_on_same_port(self) -> RedisServer:
+        """Start again after ``stop`` (its data comes back when ``persist`` is on)."""
+        return self.start()
+
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()

@@ -27,13 +27,29 @@ class StoreUnavailable(Exception):
     CJ's 1600000 "System busy"; the control API's health says degraded."""
 
 
+# Hits are kept this long past their window, because a request that read its instant
+# before a slow moment (a busy SQLite lock, a loaded worker) must still see every hit
+# within one period of that instant when it finally reaches the limiter.
+LATE_SLACK_US = 10_000_000
+
+
+def prune_before(check_period_us: int, now_us: int) -> int:
+    """Sliding hits at or below this instant can be forgotten."""
+    return now_us - check_period_us - LATE_SLACK_US
+
+
 class WindowCheck(NamedTuple):
     """One counter a request must fit in (a NamedTuple: built on every request, cheaply).
 
     Sliding (``window_id`` None): accepted iff fewer than ``limit`` committed hits lie in
-    ``(now - period_us, now]``. Fixed/calendar (``window_id`` set): accepted iff the counter
-    of that window is below ``limit``; a new window id starts from zero and the old one is
-    dropped. ``expires_us`` tells when the window can be forgotten.
+    ``(now - period_us, now + period_us)``. In a sequential run nothing lies after ``now``,
+    so this is CJ's ``(now - period, now]``; but a request whose instant was read just
+    before another one committed a later hit (two threads, or two worker processes) must
+    count that hit too, or two accepted calls could land within one period.
+    Fixed/calendar (``window_id`` set): accepted iff the counter of that window is below
+    ``limit``; a new window id starts from zero and the old one is dropped. ``expires_us``
+    tells when the window ends; a late request that meets a newer stored window counts in
+    the newer one rather than resetting it.
     """
 
     key: str

@@ -7,7 +7,7 @@ behave exactly like the durable ones: nobody can change state by mutating a dict
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import orjson
 
 from cjsim.clock import ClockState
-from cjsim.store.base import Doc, LimitResult, Store, Txn, WindowCheck, sorted_items
+from cjsim.store.base import Doc, LimitResult, Store, Txn, WindowCheck, prune_before, sorted_items
 
 _DELETED = object()
 _SWEEP_EVERY = 4096
@@ -106,14 +106,17 @@ class MemoryStore(Store):
             if entry is None:
                 return 0
             hits = entry[1]
-            low = bisect_right(hits, now_us - check.period_us)
+            low = bisect_right(hits, prune_before(check.period_us, now_us))
             if low:
                 del hits[:low]  # older than any window of this key: prune
-            return bisect_right(hits, now_us)
+            # (now - period, now + period): see WindowCheck on late requests
+            return bisect_left(hits, now_us + check.period_us) - bisect_right(hits, now_us - check.period_us)
         fixed = self._fixed.get(check.key)
-        if fixed is None or fixed[0] != check.window_id:
+        if fixed is None:
             return 0
-        return fixed[1]
+        if fixed[0] == check.window_id or fixed[2] > check.expires_us > 0:
+            return fixed[1]
+        return 0
 
     def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
         with self._lock:
@@ -135,7 +138,11 @@ class MemoryStore(Store):
                         if entry[0] != check.period_us:
                             self._sliding[check.key] = (max(entry[0], check.period_us), entry[1])
                 else:
-                    self._fixed[check.key] = (check.window_id, count + 1, check.expires_us)
+                    stored = self._fixed.get(check.key)
+                    if stored is not None and stored[2] > check.expires_us > 0:  # a newer window
+                        self._fixed[check.key] = (stored[0], count + 1, stored[2])
+                    else:
+                        self._fixed[check.key] = (check.window_id, count + 1, check.expires_us)
             self._commits += 1
             if self._commits % _SWEEP_EVERY == 0:
                 self._sweep(now_us)
@@ -148,7 +155,7 @@ class MemoryStore(Store):
     def _sweep(self, now_us: int) -> None:
         """Forget windows nobody can hit any more, so many keys cannot grow memory."""
         stale = [k for k, (period, hits) in self._sliding.items()
-                 if not hits or hits[-1] <= now_us - period]
+                 if not hits or hits[-1] <= prune_before(period, now_us)]
         for key in stale:
             del self._sliding[key]
         expired = [k for k, (_, _, expires) in self._fixed.items() if expires and expires <= now_us]

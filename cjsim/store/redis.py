@@ -26,31 +26,38 @@ import redis
 from redis.exceptions import RedisError
 
 from cjsim.clock import ClockState
-from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck
+from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck, prune_before
 
 _IDLE_TTL_MS = 2 * 86_400_000  # real time after which an untouched window key is forgotten
 _LOCK_TTL_MS = 10_000
 _LOCK_WAIT_S = 10.0
 
-# KEYS: one per check, then the hit-sequence key. ARGV: now, commit, then per check:
-# limit, low (now - period, sliding) or "" , window id ("" for sliding)
+# KEYS: one per check, then the hit-sequence key. ARGV: now, commit, then per check
+# (6 each): limit, prune bound and high bound (sliding: see WindowCheck) or "", window id
+# ("" for sliding), window end (µs, fixed windows), low bound (sliding) or "".
+# Big numbers stay strings: Lua doubles would print them with 14 digits.
 LIMIT_SCRIPT = """
 local n = #KEYS - 1
 local now = ARGV[1]
 local commit = ARGV[2] == "1"
 local counts = {}
+local newer = {}
 for i = 1, n do
-  local base = 2 + (i - 1) * 3
+  local base = 2 + (i - 1) * 6
   local limit = tonumber(ARGV[base + 1])
-  local low = ARGV[base + 2]
-  local wid = ARGV[base + 3]
-  local count
+  local wid = ARGV[base + 4]
+  local count = 0
   if wid == "" then
-    redis.call("ZREMRANGEBYSCORE", KEYS[i], "-inf", low)
-    count = redis.call("ZCOUNT", KEYS[i], "-inf", now)
+    redis.call("ZREMRANGEBYSCORE", KEYS[i], "-inf", ARGV[base + 2])
+    count = redis.call("ZCOUNT", KEYS[i], "(" .. ARGV[base + 6], "(" .. ARGV[base + 3])
   else
-    local cur = redis.call("HMGET", KEYS[i], "wid", "count")
-    if cur[1] == wid then count = tonumber(cur[2]) else count = 0 end
+    local cur = redis.call("HMGET", KEYS[i], "wid", "count", "exp")
+    if cur[1] == wid then
+      count = tonumber(cur[2])
+    elseif cur[1] and cur[3] and tonumber(ARGV[base + 5]) > 0 and tonumber(cur[3]) > tonumber(ARGV[base + 5]) then
+      count = tonumber(cur[2])
+      newer[i] = true
+    end
   end
   counts[i] = count
   if count >= limit then return {i, counts} end
@@ -58,13 +65,15 @@ end
 if commit then
   local seq = redis.call("INCR", KEYS[n + 1])
   for i = 1, n do
-    local base = 2 + (i - 1) * 3
-    local wid = ARGV[base + 3]
+    local base = 2 + (i - 1) * 6
+    local wid = ARGV[base + 4]
     if wid == "" then
       redis.call("ZADD", KEYS[i], now, now .. ":" .. seq)
       redis.call("PEXPIRE", KEYS[i], %(ttl)d)
+    elseif newer[i] then
+      redis.call("HSET", KEYS[i], "count", counts[i] + 1)
     else
-      redis.call("HSET", KEYS[i], "wid", wid, "count", counts[i] + 1)
+      redis.call("HSET", KEYS[i], "wid", wid, "count", counts[i] + 1, "exp", ARGV[base + 5])
       if wid == "total" then redis.call("PERSIST", KEYS[i])
       else redis.call("PEXPIRE", KEYS[i], %(ttl)d) end
     end
@@ -221,9 +230,11 @@ class RedisStore(Store):
         keys = [self._k("w", c.key) for c in checks] + [self._k("hitseq")]
         args: list[str] = [str(now_us), "1" if commit else "0"]
         for check in checks:
-            sliding = check.window_id is None
-            args += [str(check.limit), str(now_us - check.period_us) if sliding else "",
-                     "" if sliding else check.window_id or ""]
+            if check.window_id is None:
+                args += [str(check.limit), str(prune_before(check.period_us, now_us)),
+                         str(now_us + check.period_us), "", "0", str(now_us - check.period_us)]
+            else:
+                args += [str(check.limit), "", "", check.window_id, str(check.expires_us), ""]
         with self._guard():
             failed, counts = self._limit_script(keys=keys, args=args)
         counts_t = tuple(int(c) for c in counts)
@@ -237,17 +248,19 @@ class RedisStore(Store):
             for check in checks:
                 key = self._k("w", check.key)
                 if check.window_id is None:
-                    pipe.zcount(key, f"({now_us - check.period_us}", now_us)
+                    pipe.zcount(key, f"({now_us - check.period_us}", f"({now_us + check.period_us}")
                 else:
-                    pipe.hmget(key, "wid", "count")
+                    pipe.hmget(key, "wid", "count", "exp")
             replies = pipe.execute()
         out = []
         for check, reply in zip(checks, replies):
             if check.window_id is None:
                 out.append(int(reply))
-            else:
-                wid, count = reply
-                out.append(int(count) if wid is not None and wid.decode() == check.window_id else 0)
+                continue
+            wid, count, expires = reply
+            same = wid is not None and wid.decode() == check.window_id
+            newer = wid is not None and check.expires_us > 0 and int(expires or 0) > check.expires_us
+            out.append(int(count) if same or newer else 0)
         return tuple(out)
 
     # -- logs ------------------------------------------------------------------------------

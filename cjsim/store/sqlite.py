@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from cjsim.clock import ClockState
-from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck
+from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck, prune_before
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
@@ -139,14 +139,17 @@ class SqliteStore(Store):
     @staticmethod
     def _count(conn: sqlite3.Connection, check: WindowCheck, now_us: int) -> int:
         if check.window_id is None:
-            conn.execute("DELETE FROM hits WHERE key=? AND ts<=?", (check.key, now_us - check.period_us))
-            row = conn.execute("SELECT COUNT(*) FROM hits WHERE key=? AND ts<=?",
-                               (check.key, now_us)).fetchone()
+            conn.execute("DELETE FROM hits WHERE key=? AND ts<=?",
+                         (check.key, prune_before(check.period_us, now_us)))
+            row = conn.execute("SELECT COUNT(*) FROM hits WHERE key=? AND ts>? AND ts<?",
+                               (check.key, now_us - check.period_us, now_us + check.period_us)).fetchone()
             return int(row[0])
-        row = conn.execute("SELECT wid, count FROM windows WHERE key=?", (check.key,)).fetchone()
-        if row is None or row[0] != check.window_id:
+        row = conn.execute("SELECT wid, count, expires FROM windows WHERE key=?", (check.key,)).fetchone()
+        if row is None:
             return 0
-        return int(row[1])
+        if row[0] == check.window_id or row[2] > check.expires_us > 0:
+            return int(row[1])
+        return 0
 
     def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
         with self._immediate() as conn:
@@ -161,10 +164,14 @@ class SqliteStore(Store):
             for check, count in zip(checks, counts):
                 if check.window_id is None:
                     conn.execute("INSERT INTO hits (key, ts) VALUES (?, ?)", (check.key, now_us))
-                else:
-                    conn.execute("INSERT OR REPLACE INTO windows (key, wid, count, expires) "
-                                 "VALUES (?, ?, ?, ?)",
-                                 (check.key, check.window_id, count + 1, check.expires_us))
+                else:  # a late request meeting a newer stored window counts in that one
+                    conn.execute(
+                        "INSERT INTO windows (key, wid, count, expires) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET count = excluded.count, "
+                        "wid = CASE WHEN windows.expires > excluded.expires AND excluded.expires > 0 "
+                        "THEN windows.wid ELSE excluded.wid END, "
+                        "expires = MAX(windows.expires, excluded.expires)",
+                        (check.key, check.window_id, count + 1, check.expires_us))
             self._commits += 1
             if self._commits % _SWEEP_EVERY == 0:
                 conn.execute("DELETE FROM hits WHERE ts <= ?", (now_us - _HIT_HORIZON_US,))
@@ -176,12 +183,11 @@ class SqliteStore(Store):
         out = []
         for check in checks:
             if check.window_id is None:
-                row = conn.execute("SELECT COUNT(*) FROM hits WHERE key=? AND ts>? AND ts<=?",
-                                   (check.key, now_us - check.period_us, now_us)).fetchone()
+                row = conn.execute("SELECT COUNT(*) FROM hits WHERE key=? AND ts>? AND ts<?",
+                                   (check.key, now_us - check.period_us, now_us + check.period_us)).fetchone()
                 out.append(int(row[0]))
             else:
-                row = conn.execute("SELECT wid, count FROM windows WHERE key=?", (check.key,)).fetchone()
-                out.append(int(row[1]) if row is not None and row[0] == check.window_id else 0)
+                out.append(self._count(conn, check, now_us))
         return tuple(out)
 
     # -- logs ------------------------------------------------------------------------------

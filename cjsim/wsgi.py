@@ -1,0 +1,65 @@
+"""A WSGI entry point for process-based servers, configured by environment variables:
+
+    CJSIM_STORE=redis://127.0.0.1:6379/0 gunicorn -w 4 -b 127.0.0.1:8080 'cjsim.wsgi:app'
+
+Several workers must share one state: use a ``sqlite:///PATH`` (one host) or ``redis://``
+(several hosts) store; with ``memory://`` each worker would be a simulator of its own.
+
+Variables (all optional): CJSIM_STORE, CJSIM_STORE_PREFIX, CJSIM_CLOCK (system|frozen),
+CJSIM_START, CJSIM_SEED, CJSIM_ACCOUNTS (``EMAIL:APIKEY[:LEVEL[:verified]]``, several
+separated by commas or newlines), CJSIM_PROFILE, CJSIM_STRICTNESS, CJSIM_THROTTLE_STATUS,
+CJSIM_DAILY_LIMIT, CJSIM_DAILY_TZ, CJSIM_TRUST_IP_HEADER (1 to honour X-CJSim-Client-IP),
+CJSIM_JOURNAL_SIZE.
+The configured accounts seed a fresh store only; a store that already holds state wins.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from cjsim.domain.accounts import iter_account_specs
+from cjsim.simulator import Simulator
+
+
+def options_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    def get(name: str) -> str | None:
+        value = env.get(f"CJSIM_{name}")
+        return value if value not in (None, "") else None
+
+    def number(name: str) -> int | None:
+        value = get(name)
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"CJSIM_{name} must be an integer, not {value!r}") from None
+
+    accounts = [a for a in re.split(r"[,\n]", get("ACCOUNTS") or "") if a.strip()]
+    specs = iter_account_specs([a.strip() for a in accounts])
+    return {
+        "store": get("STORE") or "memory://",
+        "store_prefix": get("STORE_PREFIX") or "cjsim",
+        "clock": get("CLOCK") or "system",
+        "start": get("START"),
+        "seed": number("SEED"),
+        "accounts": specs,
+        "demo_account": not specs,
+        "profile": get("PROFILE") or "legacy",
+        "strictness": get("STRICTNESS"),
+        "throttle_status": number("THROTTLE_STATUS"),
+        "daily_limit": number("DAILY_LIMIT"),
+        "daily_tz": get("DAILY_TZ"),
+        "trust_ip_header": get("TRUST_IP_HEADER") in ("1", "true", "yes"),
+        "journal_size": number("JOURNAL_SIZE") or 10_000,
+    }
+
+
+def create() -> Any:
+    return Simulator(**options_from_env(os.environ)).app
+
+
+app = create()

@@ -1,0 +1,155 @@
+"""The store interface's contract, the same on memory, SQLite and Redis."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from cjsim.clock import ClockState
+from cjsim.store import Store, WindowCheck
+
+US = 1_000_000
+
+
+def test_documents_put_get_delete_items(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.put("orders:1", "b", {"n": 2, "nested": {"x": [1, 2]}})
+        tx.put("orders:1", "a", {"n": 1})
+        tx.put("orders:2", "a", {"n": 3})
+        assert tx.get("orders:1", "b") == {"n": 2, "nested": {"x": [1, 2]}}  # own writes
+    assert store.get("orders:1", "a") == {"n": 1}
+    assert [k for k, _ in store.items("orders:1")] == ["a", "b"]
+    with store.transaction() as tx:
+        tx.delete("orders:1", "a")
+        assert tx.get("orders:1", "a") is None
+        assert [k for k, _ in tx.items("orders:1")] == ["b"]
+    assert store.get("orders:1", "a") is None
+
+
+def test_a_transaction_that_raises_stores_nothing(store: Store) -> None:
+    store.put("accounts", "1", {"balance": "10.00"})
+    with pytest.raises(RuntimeError):
+        with store.transaction() as tx:
+            tx.put("accounts", "1", {"balance": "0.00"})
+            tx.put("orders:1", "x", {"id": "x"})
+            raise RuntimeError("validation failed late")
+    assert store.get("accounts", "1") == {"balance": "10.00"}
+    assert store.get("orders:1", "x") is None
+
+
+def test_reading_a_document_and_changing_the_copy_changes_nothing(store: Store) -> None:
+    store.put("ns", "k", {"list": [1]})
+    doc = store.get("ns", "k")
+    assert doc is not None
+    doc["list"].append(2)
+    assert store.get("ns", "k") == {"list": [1]}
+
+
+def test_transactions_are_serialised(store: Store) -> None:
+    store.put("counter", "c", {"n": 0})
+
+    def bump(_: int) -> None:
+        for _ in range(20):
+            with store.transaction() as tx:
+                doc = tx.get("counter", "c")
+                assert doc is not None
+                tx.put("counter", "c", {"n": doc["n"] + 1})
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(bump, range(8)))
+    assert store.get("counter", "c") == {"n": 160}
+
+
+def test_sequences_never_repeat_across_threads(store: Store) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        values = list(pool.map(lambda _: store.next_seq("journal"), range(400)))
+    assert sorted(values) == list(range(1, 401))
+
+
+def test_sliding_window_edges(store: Store) -> None:
+    check = WindowCheck("R4|1", 2, US)
+    t = 1_767_578_400 * US
+    assert store.limit([check], t, commit=True).committed
+    assert store.limit([check], t, commit=True).committed
+    refused = store.limit([check], t + US - 1, commit=True)
+    assert refused.failed == 0 and refused.counts == (2,)
+    assert store.limit([check], t + US, commit=True).committed
+
+
+def test_fixed_windows_reset_on_a_new_window_id(store: Store) -> None:
+    day1 = WindowCheck("R5|1|/x", 1, 0, "2026-01-05", 10)
+    day2 = WindowCheck("R5|1|/x", 1, 0, "2026-01-06", 20)
+    assert store.limit([day1], 5, commit=True).committed
+    assert store.limit([day1], 6, commit=True).failed == 0
+    assert store.limit([day2], 11, commit=True).committed
+    assert store.peek([day2], 12) == (1,)
+
+
+def test_check_all_then_commit_counts_in_all_or_none(store: Store) -> None:
+    a = WindowCheck("a", 3, US)
+    b = WindowCheck("b", 1, 0, "w", 0)
+    assert store.limit([a, b], US, commit=True).committed
+    result = store.limit([a, b], US, commit=True)
+    assert (result.failed, result.committed) == (1, False)
+    assert store.peek([a, b], US) == (1, 1)
+    assert not store.limit([a], US, commit=False).committed
+    assert store.peek([a], US) == (1,)
+
+
+def test_no_two_threads_take_the_last_slot(store: Store) -> None:
+    check = WindowCheck("hot", 5, 10 * US)
+    barrier = threading.Barrier(16)
+
+    def race(_: int) -> bool:
+        barrier.wait()
+        return store.limit([check], 100 * US, commit=True).committed
+
+    with ThreadPoolExecutor(16) as pool:
+        wins = sum(pool.map(race, range(16)))
+    assert wins == 5
+
+
+def test_logs_are_bounded_rings_read_oldest_first(store: Store) -> None:
+    for i in range(1, 13):
+        store.append("journal", {"id": i, "path": f"/p{i}"}, maxlen=5)
+    entries = store.tail("journal")
+    assert [e["id"] for e in entries] == [8, 9, 10, 11, 12]
+    assert [e["id"] for e in store.tail("journal", limit=2)] == [11, 12]
+    assert [e["id"] for e in store.tail("journal", since_id=10)] == [11, 12]
+    store.clear_log("journal")
+    assert store.tail("journal") == []
+
+
+def test_clock_state_round_trips(store: Store) -> None:
+    assert store.load_clock() is None
+    store.save_clock(ClockState(True, frozen_at_us=1_767_578_400_123_456))
+    assert store.load_clock() == ClockState(True, 1_767_578_400_123_456, 0)
+    store.save_clock(ClockState(False, offset_us=-42))
+    assert store.load_clock() == ClockState(False, 0, -42)
+
+
+def test_wipe_forgets_state_but_sequences_keep_counting(store: Store) -> None:
+    store.put("accounts", "1", {"x": 1})
+    store.limit([WindowCheck("k", 1, US)], US, commit=True)
+    store.append("journal", {"id": 1}, 10)
+    first = store.next_seq("journal")
+    store.save_clock(ClockState(True, 5))
+    store.wipe()
+    assert store.get("accounts", "1") is None
+    assert store.peek([WindowCheck("k", 1, US)], US) == (0,)
+    assert store.tail("journal") == []
+    assert store.load_clock() is None
+    assert store.next_seq("journal") == first + 1
+
+
+def test_exactly_one_process_seeds_a_fresh_store(store: Store) -> None:
+    barrier = threading.Barrier(8)
+
+    def claim(_: int) -> bool:
+        barrier.wait()
+        return store.claim_seed()
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sum(pool.map(claim, range(8))) == 1
