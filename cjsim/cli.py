@@ -66,7 +66,7 @@ def _make_simulator(args: argparse.Namespace) -> Any:
 
 
 def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from werkzeug.serving import make_server
+    from cjsim.server import make_cj_server
 
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -77,7 +77,7 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except (ValueError, AccountError) as exc:
         parser.error(str(exc))
     try:
-        server = make_server(args.host, args.port, sim.app, threaded=True)
+        server = make_cj_server(args.host, args.port, sim.app, quiet=args.quiet)
     except OSError as exc:
         print(f"cjsim: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

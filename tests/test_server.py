@@ -1,0 +1,67 @@
+"""The HTTP server's own bounds: JSON for http.server's errors, slow clients dropped,
+a connection cap that answers 1600000 instead of queueing forever."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+import requests
+
+from cjsim import Simulator
+from cjsim.server import BackgroundServer
+
+
+def exchange(port: int, raw: bytes, timeout: float = 5) -> tuple[int, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(raw)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    if data.startswith(b"{"):  # an HTTP/0.9 request gets a bare body, as HTTP/0.9 has no headers
+        return 0, data
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_http_layer_errors_are_json_envelopes() -> None:
+    sim = Simulator(clock="frozen", start="2026-01-05T10:00:00+08:00")
+    with BackgroundServer(sim.app) as server:
+        for raw, status in [
+            (b"GET /api2.0/v1/setting/get?" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+            (b"GARBAGE\r\n\r\n", 0),
+            (b"GET /api2.0/v1/x HTTP/1.1 extra\r\n\r\n", 0),
+            (b"GET /api2.0/v1/setting/get HTTP/1.1\r\n" + b"X-A: b\r\n" * 150 + b"\r\n", 431),
+            (b"GET /api2.0/v1/setting/get HTTP/9.9\r\n\r\n", 0),  # unknown version: HTTP/0.9 answer
+        ]:
+            got, body = exchange(server.port, raw)
+            assert got == status
+            envelope = json.loads(body)
+            assert envelope["success"] is False and envelope["code"] in (1600300, 1600000)
+
+
+def test_a_slow_client_is_dropped_and_others_are_served() -> None:
+    sim = Simulator(clock="frozen", start="2026-01-05T10:00:00+08:00")
+    with BackgroundServer(sim.app, timeout=0.5) as server:
+        slow = socket.create_connection(("127.0.0.1", server.port))
+        slow.sendall(b"GET /api2.0/v1/setting/get HTTP/1.1\r\nHost: x\r\n")  # never finishes
+        assert requests.get(server.url("/__cjsim/health"), timeout=5).json() == {"status": "ok"}
+        slow.settimeout(5)
+        started = time.monotonic()
+        assert slow.recv(1024) == b""  # the server closed it
+        assert time.monotonic() - started < 4
+        slow.close()
+
+
+def test_connections_over_the_cap_get_system_busy_at_once() -> None:
+    sim = Simulator(clock="frozen", start="2026-01-05T10:00:00+08:00")
+    with BackgroundServer(sim.app, max_connections=2, timeout=5) as server:
+        idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(2)]
+        time.sleep(0.2)
+        status, body = exchange(server.port, b"GET /api2.0/v1/setting/get HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert status == 503 and json.loads(body)["code"] == 1600000
+        for sock in idle:
+            sock.close()
+        time.sleep(0.3)
+        assert requests.get(server.url("/__cjsim/health"), timeout=5).status_code == 200
