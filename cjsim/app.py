@@ -31,6 +31,16 @@ def create_app(sim: Simulator) -> Flask:
     app.extensions["cjsim"] = sim
     app.register_blueprint(blueprint)
 
+    @app.before_request
+    def _control_access() -> Response | None:
+        from flask import request
+
+        from cjsim.control.access import check_admin
+
+        if request.path.startswith("/__cjsim"):
+            return check_admin(sim.admin_token, sim.insecure_admin)
+        return None
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
         status = exc.code or 500

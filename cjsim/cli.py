@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="state store: memory:// (default), sqlite:///PATH or redis://HOST:PORT/DB")
     serve.add_argument("--store-prefix", default="cjsim",
                        help="key prefix on Redis: separates independent simulators on one Redis")
+    serve.add_argument("--admin-token", help="require 'Authorization: Bearer TOKEN' on the control API "
+                                             "(needed to bind a non-loopback address)")
+    serve.add_argument("--insecure-admin", action="store_true",
+                       help="let any caller drive the control API on a non-loopback address")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     return parser
 
@@ -62,12 +66,19 @@ def _make_simulator(args: argparse.Namespace) -> Any:
         throttle_status=args.throttle_status, daily_limit=args.daily_limit,
         daily_tz=args.daily_tz, trust_ip_header=args.trust_ip_header,
         journal_size=args.journal_size, store=args.store, store_prefix=args.store_prefix,
+        admin_token=args.admin_token, insecure_admin=args.insecure_admin,
     )
 
 
 def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from cjsim.control.access import bind_needs_protection
     from cjsim.server import make_cj_server
 
+    if bind_needs_protection(args.host) and not (args.admin_token or args.insecure_admin):
+        print(f"cjsim: refusing to serve on {args.host}: the control API (/__cjsim/) can reset "
+              "state, create accounts and move time. Give --admin-token TOKEN (clients send "
+              "'Authorization: Bearer TOKEN') or --insecure-admin.", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.quiet:

@@ -61,6 +61,8 @@ class Simulator:
         violations_size: int = 10_000,
         trust_ip_header: bool = False,
         max_body_bytes: int = 1 << 20,
+        admin_token: str | None = None,
+        insecure_admin: bool = False,
         catalog_seed: int | None = None,
     ) -> None:
         if clock not in ("system", "frozen"):
@@ -78,6 +80,10 @@ class Simulator:
         self.violations_size = violations_size
         self.trust_ip_header = trust_ip_header
         self.max_body_bytes = max_body_bytes
+        # the control API: loopback callers only, unless a token is set (then it is required
+        # from everyone) or the user explicitly opened it (cjsim/control/access.py)
+        self.admin_token = admin_token
+        self.insecure_admin = insecure_admin
         self.routes: RouteTable = default_table()
         self.accounts = Accounts(self.store, self.entropy)
         self.tokens = Tokens(self.store, self.entropy)

@@ -9,7 +9,8 @@ Variables (all optional): CJSIM_STORE, CJSIM_STORE_PREFIX, CJSIM_CLOCK (system|f
 CJSIM_START, CJSIM_SEED, CJSIM_ACCOUNTS (``EMAIL:APIKEY[:LEVEL[:verified]]``, several
 separated by commas or newlines), CJSIM_PROFILE, CJSIM_STRICTNESS, CJSIM_THROTTLE_STATUS,
 CJSIM_DAILY_LIMIT, CJSIM_DAILY_TZ, CJSIM_TRUST_IP_HEADER (1 to honour X-CJSim-Client-IP),
-CJSIM_JOURNAL_SIZE.
+CJSIM_JOURNAL_SIZE, CJSIM_ADMIN_TOKEN, CJSIM_INSECURE_ADMIN. The control API answers
+loopback callers only unless an admin token is set (then required from every caller).
 The configured accounts seed a fresh store only; a store that already holds state wins.
 """
 
@@ -55,6 +56,8 @@ def options_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "daily_tz": get("DAILY_TZ"),
         "trust_ip_header": get("TRUST_IP_HEADER") in ("1", "true", "yes"),
         "journal_size": number("JOURNAL_SIZE") or 10_000,
+        "admin_token": get("ADMIN_TOKEN"),
+        "insecure_admin": get("INSECURE_ADMIN") in ("1", "true", "yes"),
     }
 
 
