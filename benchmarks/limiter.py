@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import per_call_us, save, side_by_side, table, wsgi_get  # noqa: E402
+from benchmarks.common import save, side_by_side, table, wsgi_get  # noqa: E402
 from cjsim import Simulator  # noqa: E402
 from cjsim.limits.engine import Subject  # noqa: E402
 

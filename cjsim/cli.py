@@ -44,7 +44,36 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--insecure-admin", action="store_true",
                        help="let any caller drive the control API on a non-loopback address")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    serve.add_argument("--scenario", action="append", default=[], metavar="FILE_OR_NAME",
+                       help="a scenario file or bundled name (repeatable; later ones override)")
+    _add_domain_flags(serve)
+    from cjsim.scenario.cli import add_parser as add_scenarios_parser
+
+    add_scenarios_parser(sub)  # cjsim scenarios list | show NAME | validate FILE
     return parser
+
+
+def _add_domain_flags(serve: argparse.ArgumentParser) -> None:
+    """The simulated shop (cjsim/domain/options.py): catalogue pin, order timing, webhooks."""
+    serve.add_argument("--catalog", metavar="FILE",
+                       help="serve this catalogue (JSON, the format of GET /__cjsim/catalogue) "
+                            "instead of the one generated from --seed")
+    serve.add_argument("--no-webhooks", dest="webhooks", action="store_false", default=None,
+                       help="never POST webhook messages (they are still recorded as skipped)")
+    serve.add_argument("--webhook-probe", action="store_true", default=None,
+                       help="webhook/set checks each new URL answers 200 (1606001 if not)")
+    serve.add_argument("--webhook-retry-delay", type=float, metavar="SECONDS",
+                       help="real seconds between delivery retries (default 0.5)")
+    serve.add_argument("--ship-delay", type=int, metavar="SECONDS",
+                       help="simulated seconds from payment to dispatch (default 86400)")
+    serve.add_argument("--track-step", type=int, metavar="SECONDS",
+                       help="simulated seconds between tracking statuses (default 86400)")
+
+
+def _domain_options(args: argparse.Namespace) -> dict[str, Any]:
+    given = {"retry_delay_s": args.webhook_retry_delay, "ship_delay_s": args.ship_delay,
+             "track_step_s": args.track_step}
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args, parser)
+    if args.command == "scenarios":
+        from cjsim.scenario.cli import run as run_scenarios
+
+        return run_scenarios(args)
     parser.error(f"unknown command {args.command}")
     return 2
 
@@ -67,6 +100,8 @@ def _make_simulator(args: argparse.Namespace) -> Any:
         daily_tz=args.daily_tz, trust_ip_header=args.trust_ip_header,
         journal_size=args.journal_size, store=args.store, store_prefix=args.store_prefix,
         admin_token=args.admin_token, insecure_admin=args.insecure_admin,
+        catalog=args.catalog, webhooks=args.webhooks, webhook_probe=args.webhook_probe,
+        domain_options=_domain_options(args), scenario=args.scenario or None,
     )
 
 
@@ -86,6 +121,9 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         sim = _make_simulator(args)
     except (ValueError, AccountError) as exc:
+        if hasattr(exc, "problems"):  # a bad scenario: its file:line messages, no usage text
+            print(f"cjsim: invalid scenario\n{exc}", file=sys.stderr)
+            return 2
         parser.error(str(exc))
     try:
         server = make_cj_server(args.host, args.port, sim.app, quiet=args.quiet)
@@ -98,6 +136,8 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(f"control API: {base}/__cjsim/  store: {sim.store.url}", flush=True)
     print(f"clock: {sim.clock.snapshot()['now']} ({'frozen' if sim.clock.frozen else 'flowing'})"
           f", profile: {sim.profile.name}, strictness: {sim.profile.strictness}", flush=True)
+    if args.scenario:
+        print(f"scenarios: {', '.join(sim.faults.describe()['active'])}", flush=True)
     for account in sim.accounts.all():
         print(f"account: email={account.email} apiKey={account.api_key} openId={account.open_id}"
               f" level={account.level} verified={str(account.verified).lower()}", flush=True)
@@ -115,6 +155,6 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         server.serve_forever()
     finally:
         server.server_close()
-        sim.store.close()
+        sim.close()  # the ticker and webhook worker threads, then the store
     print("cjsim stopped", flush=True)
     return 0

@@ -1,11 +1,31 @@
-"""The hook where scenario faults act on a request. Without a scenario it does nothing."""
+"""The hooks where scenario faults act on a request. Without a scenario they do nothing.
+
+``sim.faults`` is this null object until a scenario is active, then the fault engine
+(``cjsim.scenario.engine.ScenarioFaults``). The pipeline calls, in order:
+
+* ``before(call)``: after the path and online checks, before any limit (gateway faults);
+* ``admitted(call)``: after the limits counted the call, before its parameters (CJ errors);
+* ``after(call, data)``: after the handler (false negatives, cut bodies).
+
+``tick()`` lets the control API apply timeline steps when it moves the clock; ``on_seed()``
+writes the scenario's state into a fresh or reset store.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from cjsim.call import Call
+
+
+class Faults(Protocol):
+    def before(self, call: Call) -> None: ...
+    def admitted(self, call: Call) -> None: ...
+    def after(self, call: Call, data: Any) -> Any: ...
+    def tick(self, now_us: int | None = None) -> list[Any]: ...
+    def on_seed(self) -> None: ...
+    def describe(self) -> dict[str, Any]: ...
 
 
 class NoFaults:
@@ -14,8 +34,17 @@ class NoFaults:
     def before(self, call: Call) -> None:
         return None
 
+    def admitted(self, call: Call) -> None:
+        return None
+
     def after(self, call: Call, data: Any) -> Any:
         return data
 
-    def describe(self) -> list[dict[str, Any]]:
+    def tick(self, now_us: int | None = None) -> list[Any]:
         return []
+
+    def on_seed(self) -> None:
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        return {"active": [], "faults": [], "timeline": []}

@@ -121,6 +121,7 @@ class Pipeline:
         sim = self.sim
         call.now_us = sim.clock.now_us()  # one instant for the whole request
         call.journal_id = sim.store.next_seq("journal")
+        sim.tick(call.now_us)  # webhooks the clock made due (one store read when none are)
         route = sim.routes.get(call.path)
         if route is None:
             raise CJError(1600101, reason="unknown-path")
@@ -136,6 +137,7 @@ class Pipeline:
             self._limit(call, sim.limiter.precheck(self._subject(call), call.now_us))
             raise
         self._limit(call, sim.limiter.admit(self._subject(call), call.now_us))
+        sim.faults.admitted(call)  # a scenario's CJ error: the limits counted the call
         call.params = (parse_query(route.params, call.query) if route.takes_query
                        else parse_object(route.params, call.body or {}))
         data = route.handler(call)

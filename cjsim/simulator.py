@@ -9,11 +9,14 @@ import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cjsim.audit import request_marks
 from cjsim.clock import Clock, iso
 from cjsim.domain.accounts import Account, Accounts, iter_account_specs
 from cjsim.domain.ids import Entropy
+from cjsim.domain.options import DomainOptions
+from cjsim.domain.runtime import CatalogSource, Domain
 from cjsim.domain.tokens import Tokens
 from cjsim.faults import NoFaults
 from cjsim.interfaces import Interfaces
@@ -22,6 +25,10 @@ from cjsim.pipeline import Pipeline
 from cjsim.profiles import Profile, build_profile
 from cjsim.routes import RouteTable, default_table
 from cjsim.store import Store, open_store
+
+if TYPE_CHECKING:
+    from cjsim.domain.catalogue import Catalogue
+    from cjsim.scenario.apply import Sources
 
 log = logging.getLogger("cjsim")
 
@@ -64,7 +71,23 @@ class Simulator:
         admin_token: str | None = None,
         insecure_admin: bool = False,
         catalog_seed: int | None = None,
+        catalog: CatalogSource = None,
+        webhooks: bool | None = None,
+        webhook_probe: bool | None = None,
+        domain_options: DomainOptions | Mapping[str, Any] | None = None,
+        scenario: Sources | None = None,
     ) -> None:
+        prepared = None
+        if scenario is not None:  # loaded, checked and merged first: a bad one changes nothing
+            from cjsim.scenario.apply import prepare
+
+            prepared = prepare(scenario, seed=seed, clock=clock, start=start, accounts=accounts,
+                               profile=profile, strictness=strictness,
+                               throttle_status=throttle_status, daily_limit=daily_limit,
+                               daily_tz=daily_tz, rules=rules, catalog_seed=catalog_seed,
+                               known_paths=default_table().paths())
+            seed, clock, start = prepared.seed, prepared.clock, prepared.start
+            catalog_seed, accounts, profile = prepared.catalog_seed, prepared.accounts, prepared.profile
         if clock not in ("system", "frozen"):
             raise ValueError(f"clock must be 'system' or 'frozen', not {clock!r}")
         self.seed = seed
@@ -86,10 +109,14 @@ class Simulator:
         self.insecure_admin = insecure_admin
         self.routes: RouteTable = default_table()
         self.accounts = Accounts(self.store, self.entropy)
+        # the CJ shop: lazy catalogue, orders on the clock, webhooks (cjsim/domain/runtime.py)
+        self.domain = Domain(self.store, self.clock.now_us, DomainOptions.build(
+            domain_options, deliveries=webhooks, probe=webhook_probe),
+            catalog_seed=self.catalog_seed, catalog=catalog, seed=seed)
         self.tokens = Tokens(self.store, self.entropy)
         self.interfaces = Interfaces(self.store)
         self.limiter = Limiter(lambda: self.profile, self.store)
-        self.faults: Any = NoFaults()
+        self.faults: Any = NoFaults() if prepared is None else prepared.engine(self)
         self.pipeline = Pipeline(self)
         self._account_specs = [_account_kwargs(a) for a in accounts]
         if demo_account and not self._account_specs:
@@ -106,12 +133,14 @@ class Simulator:
         try:
             for spec in self._account_specs:
                 self.accounts.create(**spec)
+            self.faults.on_seed()  # a scenario's layers and state (callsToday) in the store
         except Exception:
             self.store.unclaim_seed()
             raise
 
     def reset(self) -> None:
         """Back to the start: configured accounts, fresh counters, tokens, journal."""
+        self.domain.reset()  # queued webhook deliveries belong to the state being wiped
         self.store.wipe()
         self.entropy.reset()
         self.clock.reset()
@@ -120,6 +149,22 @@ class Simulator:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         return self.app(environ, start_response)
+
+    def close(self) -> None:
+        """Stop the background threads (order ticker, webhook worker) and close the store."""
+        self.domain.close()
+        self.store.close()
+
+    # -- the CJ shop (cjsim/domain/runtime.py) ---------------------------------------------
+    @property
+    def catalogue(self) -> Catalogue:
+        """The product catalogue, built from ``catalog_seed`` on first use (or the pinned one)."""
+        return self.domain.catalogue
+
+    def tick(self, now_us: int | None = None) -> int:
+        """Send the webhooks the clock made due; cheap when nothing is. Returns messages made."""
+        self.faults.tick(now_us)  # scenario timeline steps the clock made due
+        return self.domain.tick(now_us)
 
     # -- accounts --------------------------------------------------------------------------
     def account(self, email: str | None = None, api_key: str | None = None, **options: Any) -> Account:
@@ -183,6 +228,7 @@ class Simulator:
         if call.subject is not None and call.account is None and not call.subject.startswith("cred:"):
             entry["openId"] = int(call.subject)
         entry.update({k: v for k, v in call.notes.items() if k in ("rule", "reason", "tokenId", "fault")})
+        entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.audit)
         self.store.append(JOURNAL, entry, self.journal_size)
 
     def journal(self, limit: int | None = None, since_id: int | None = None) -> list[dict[str, Any]]:

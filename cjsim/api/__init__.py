@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cjsim.api import auth, pay, settings
+from cjsim.api import auth, logistics, orders, pay, products, settings, webhooks
 from cjsim.routes import Route
 
-ROWS: list[Route] = [*auth.ROWS, *settings.ROWS, *pay.ROWS]
+ROWS: list[Route] = [*auth.ROWS, *settings.ROWS, *products.ROWS, *logistics.ROWS,
+                     *orders.ROWS, *pay.ROWS, *webhooks.ROWS]

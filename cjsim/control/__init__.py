@@ -191,3 +191,8 @@ def interfaces_offline() -> Response:
 @blueprint.get("/profile")
 def profile() -> Response:
     return json_response(_sim().profile.describe())
+
+
+from cjsim.control import audit as _audit  # noqa: E402,F401  (registers /__cjsim/audit)
+from cjsim.control import domain as _domain  # noqa: E402,F401  (the shop's routes: orders, webhooks)
+from cjsim.control import scenario as _scenario  # noqa: E402,F401  (load scenarios, faults fired)

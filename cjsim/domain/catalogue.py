@@ -37,12 +37,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any
 
 from cjsim.errors import CJError, illegal
 from cjsim.money import money
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 Reserved = Callable[[str, str], int]
 """(vid, countryCode) -> units currently reserved by orders in that warehouse country."""
@@ -856,6 +857,9 @@ def generate(seed: int = 0, products: int = DEFAULT_PRODUCTS) -> Catalogue:
     """Build the catalogue of ``seed``: same seed, same catalogue, byte for byte."""
     if products < 1:
         raise ValueError("a catalogue needs at least the demo product")
+    # Faker costs ~0.2 s to import: paid here, at the first product call, never by `import cjsim`
+    from faker import Faker
+
     rng = random.Random(seed)
     fake = Faker()
     fake.seed_instance(seed)

@@ -6,7 +6,7 @@ import hashlib
 import random
 import secrets
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 
 class Entropy:

@@ -7,8 +7,8 @@ It knows no rule by name: a new limit is a new row in a profile table.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cjsim.clock import US
 from cjsim.errors import CJError

@@ -76,11 +76,15 @@ def build_profile(
     refresh_token_ttl_s: int | None = None,
     messages: Mapping[int, str] | None = None,
     rejected_count_toward_ip: bool | None = None,
+    base: Profile | None = None,
 ) -> Profile:
-    """A profile with knobs overridden. Raises ValueError naming the bad knob."""
-    if name not in PROFILES:
+    """A profile with knobs overridden. Raises ValueError naming the bad knob.
+
+    ``base`` starts from a built profile instead of the named one (a scenario layering its
+    limits on a running simulator keeps the knobs set before it)."""
+    if base is None and name not in PROFILES:
         raise ValueError(f"unknown profile {name!r} (known: {', '.join(PROFILES)})")
-    profile = PROFILES[name]
+    profile = base if base is not None else PROFILES[name]
     table = profile.rules
     changes: dict[str, Any] = {}
     if strictness is not None:

@@ -1,0 +1,120 @@
+"""shopping/order/*: create (V2, deprecated V1), list, detail, delete, confirm, cart, parent
+order (cj-api §6). The lifecycle itself is ``cjsim/domain/orders.py``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from cjsim.api.products import P1
+from cjsim.call import Call
+from cjsim.domain import order_views as views
+from cjsim.domain.orders import create_answer
+from cjsim.params import Field
+from cjsim.routes import Route, route
+
+
+def create_order_v2(call: Call) -> dict[str, Any]:
+    doc = call.sim.domain.orders.create(call.open_id, call.params, call.now_us, version=2)
+    return create_answer(doc)
+
+
+def create_order_v1(call: Call) -> str:
+    doc = call.sim.domain.orders.create(call.open_id, call.params, call.now_us, version=1)
+    return str(doc["orderId"])
+
+
+def order_list(call: Call) -> dict[str, Any]:
+    return call.sim.domain.orders.page(call.open_id, call.now_us, **call.params)
+
+
+def order_detail(call: Call) -> dict[str, Any]:
+    doc = call.sim.domain.orders.find(call.open_id, call.params["orderId"])
+    return views.detail(doc, call.now_us, call.params.get("features", ()))
+
+
+def delete_order(call: Call) -> str:
+    return call.sim.domain.orders.delete(call.open_id, call.params["orderId"], call.now_us)
+
+
+def confirm_order(call: Call) -> str:
+    return call.sim.domain.orders.confirm(call.open_id, call.params["orderId"], call.now_us)
+
+
+def add_cart(call: Call) -> dict[str, Any]:
+    return call.sim.domain.orders.add_cart(call.open_id, call.params["cjOrderIdList"], call.now_us)
+
+
+def add_cart_confirm(call: Call) -> dict[str, Any]:
+    return call.sim.domain.orders.add_cart_confirm(call.open_id, call.params["cjOrderIdList"],
+                                                   call.now_us)
+
+
+def save_parent_order(call: Call) -> dict[str, Any]:
+    return call.sim.domain.orders.parent_order(call.open_id, call.params["shipmentOrderId"],
+                                               call.now_us)
+
+
+def _address(v1: bool) -> tuple[Field, ...]:
+    """The shared body fields; V1 also requires shippingZip and shippingPhone (cj-api §6.3)."""
+    return (
+        Field("orderNumber", "str", required=True, max_len=50),
+        Field("shippingCountryCode", "str", required=True, max_len=2),
+        Field("shippingCountry", "str", required=True, max_len=50),
+        Field("shippingProvince", "str", required=True, max_len=50),
+        Field("shippingCity", "str", required=True, max_len=50),
+        Field("shippingCounty", "str", max_len=50),
+        Field("shippingAddress", "str", required=True, max_len=200),
+        Field("shippingAddress2", "str", max_len=200),
+        Field("shippingCustomerName", "str", required=True, max_len=50),
+        Field("shippingZip", "str", required=v1, max_len=20),
+        Field("shippingPhone", "str", required=v1, max_len=20),
+        Field("houseNumber", "str", max_len=20), Field("taxId", "str", max_len=20),
+        Field("consigneeID", "str", max_len=20), Field("email", "str", max_len=50),
+        Field("remark", "str", max_len=500),
+        Field("logisticName", "str", required=True, max_len=50),
+        Field("fromCountryCode", "str", required=True, max_len=2),
+    )
+
+
+# Money a client may send is stored, so it must fit CJ's BigDecimal(18,2): bounded here (1600300)
+MAX_MONEY = Decimal("9999999999999999.99")
+
+_V2_LINES = Field("products", "objects", required=True, min_len=1, max_len=200, items=(
+    Field("vid", "str"), Field("sku", "str"), Field("quantity", "int", required=True),
+    Field("unitPrice", "decimal", min=Decimal(0), max=MAX_MONEY), Field("storeLineItemId", "str", max_len=125),
+))
+_V1_LINES = Field("products", "objects", required=True, min_len=1, max_len=200, items=(
+    Field("vid", "str", required=True), Field("quantity", "int", required=True),
+))
+_IDS = Field("cjOrderIdList", "list", required=True, min_len=1, max_len=200)
+ORDER_ID = Field("orderId", "str", required=True)
+
+ROWS: list[Route] = [
+    route("shopping/order/createOrderV2", "POST", create_order_v2, *_address(False),
+          Field("payType", "int", choices=(1, 2, 3)),
+          Field("shopAmount", "decimal", min=Decimal(0), max=MAX_MONEY),
+          Field("platform", "str"), Field("iossType", "int", choices=(1, 2, 3)),
+          Field("iossNumber", "str"), _V2_LINES,
+          family="orders", summary="Create an order; payType 2 also pays it from the balance."),
+    route("shopping/order/createOrder", "POST", create_order_v1, *_address(True), _V1_LINES,
+          family="orders", deprecated=True, summary="Deprecated V1 create; data is the order id."),
+    route("shopping/order/list", "GET", order_list, *P1,
+          Field("orderIds", "list", max_len=100), Field("shipmentOrderId", "str"),
+          Field("status", "str", choices=views.LIST_FILTERS),
+          family="orders", summary="The account's orders, newest first (P1 paging)."),
+    route("shopping/order/getOrderDetail", "GET", order_detail, ORDER_ID,
+          Field("features", "list", max_len=20),
+          family="orders", summary="One order by CJ order id or the client's orderNumber."),
+    route("shopping/order/deleteOrder", "DELETE", delete_order, ORDER_ID,
+          family="orders", summary="Cancel a CREATED or IN_CART order; its stock is released."),
+    route("shopping/order/confirmOrder", "PATCH", confirm_order, ORDER_ID,
+          family="orders", summary="CREATED -> UNPAID."),
+    route("shopping/order/addCart", "POST", add_cart, _IDS,
+          family="orders", summary="CREATED orders -> IN_CART."),
+    route("shopping/order/addCartConfirm", "POST", add_cart_confirm, _IDS,
+          family="orders", summary="IN_CART orders -> UNPAID, in one new shipment."),
+    route("shopping/order/saveGenerateParentOrder", "POST", save_parent_order,
+          Field("shipmentOrderId", "str", required=True),
+          family="orders", summary="The shipment's payId and amounts."),
+]

@@ -1,0 +1,459 @@
+"""The compliance audit: did a client behave the way CJ asks integrators to behave?
+
+The simulator answers every request like CJ would; the audit reads what happened afterwards
+(the journal and the violations ledger) and names the *behaviours* CJ objects to, each as a
+:class:`Finding` with a rule id, a plain-language explanation and the request ids to look up.
+A limit rejection tells a client "slow down" once; the audit tells its developer why the
+client keeps earning them.
+
+Findings (``AUDIT_RULES`` below has the texts):
+
+* a rate limit exceeded (the profile's rule ids, R1-R5 and Q; shadow hits included). The
+  first daily-limit / quota answer of an episode is how CJ tells a client it has reached the
+  limit: it is not a finding, calling on after it is (``AFTER-DAILY-LIMIT``, ``Q``).
+* ``LOGIN-WHILE-VALID``: getAccessToken while the account still held a valid access token.
+* ``EXPIRED-TOKEN``: a token used after its expiry date (not when the simulator expired it
+  early, e.g. a scenario's "tokens expire now": the client could not know).
+* ``RELOGIN-ON-THROTTLE``: a new token fetched right after a 1600200 answer.
+* ``BUSY-RETRIES``: 1600000 retried more than 3 times.
+* ``RETRY-NON-RETRYABLE``: a request answered with a code no retry can fix, sent again
+  unchanged (same interface, parameters, body and token).
+* ``AFTER-DAILY-LIMIT``: an interface called again after the daily-limit answer, before the
+  next local midnight in the profile's time zone.
+
+"Retry" means the same request again within ``RETRY_WINDOW_S``: a poll every ten minutes
+is not a retry. The journal carries what these judgements need without holding a secret:
+``tokenId`` (a digest prefix of the token presented) and ``fp`` (a digest of method, path,
+query and body), added by :func:`request_marks`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from cjsim.clock import US, iso
+from cjsim.domain.ids import digest
+from cjsim.limits.windows import calendar_window
+
+if TYPE_CHECKING:
+    from cjsim.profiles import Profile
+    from cjsim.simulator import Simulator
+
+RETRY_WINDOW_S = 60  # an identical request within this many seconds counts as a retry
+MAX_BUSY_RETRIES = 3  # the seed: 1600000 "Please try again later. No more than 3 times."
+RETRYABLE = frozenset({1600000, 1600200})
+NON_RETRYABLE = frozenset({1600001, 1600002, 1600003, 1600300, 1601000, 1604000, 1605000})
+NON_RETRYABLE_FAMILIES = (1602, 1603)  # 1602xxx products/variants, 1603xxx orders
+TOKEN_HEADER = "CJ-Access-Token"
+LOGOUT = "/api2.0/v1/authentication/logout"
+
+# rule id -> (title, what to do instead). Limit rules not listed here (a future profile's)
+# get a title from the profile's own description.
+AUDIT_RULES: Mapping[str, tuple[str, str]] = {
+    "R1": ("Exceeded the per-IP limit",
+           "Every account behind one IP address shares 10 requests/second: spread the calls."),
+    "R2": ("Exceeded the per-interface limit",
+           "One interface takes at most 30 requests/second from all accounts together."),
+    "R3a": ("Called getAccessToken more often than once every 5 minutes",
+            "Log in once, keep the token (it lives 15 days) and reuse it."),
+    "R3b": ("Called refreshAccessToken more than 5 times a minute",
+            "Refresh only when the token is about to expire."),
+    "R4": ("Exceeded the account's QPS for its level",
+           "Pace the calls: Free 1/s, Plus 2/s, Prime 4/s, Advanced 6/s, all interfaces together."),
+    "Q": ("Kept calling an interface after its quota was used up",
+          "After 1600201, wait until the quota window (setting.quotaLimits) ends."),
+    "R5": ("Exceeded the daily call limit", "Stop calling the interface until local midnight."),
+    "LOGIN-WHILE-VALID": (
+        "Called getAccessToken while holding a valid access token",
+        "Cache the token and reuse it until shortly before accessTokenExpiryDate; then use"
+        " refreshAccessToken. getAccessToken is limited to once every 5 minutes."),
+    "EXPIRED-TOKEN": (
+        "Used an access token after its expiry date",
+        "Read accessTokenExpiryDate and refresh the token before it passes."),
+    "RELOGIN-ON-THROTTLE": (
+        "Fetched a new token in reaction to 1600200 (too many requests)",
+        "1600200 means 'slow down', not 'bad token': wait, then retry with the same token."
+        " A new token resets no limit, and getAccessToken has its own 5-minute limit."),
+    "BUSY-RETRIES": (
+        "Retried 'System busy' (1600000) more than 3 times",
+        "CJ allows at most 3 retries of 1600000; back off and give up after that."),
+    "RETRY-NON-RETRYABLE": (
+        "Retried a non-retryable error unchanged",
+        "Only 1600000 and 1600200 can succeed on a retry; fix the request (token, parameters,"
+        " balance, ...) before sending it again."),
+    "AFTER-DAILY-LIMIT": (
+        "Kept calling an interface after its daily limit",
+        "After the daily-limit answer ('Please try again tomorrow'), stop calling that"
+        " interface until local midnight."),
+}
+BEHAVIOURS = ("LOGIN-WHILE-VALID", "EXPIRED-TOKEN", "RELOGIN-ON-THROTTLE", "BUSY-RETRIES",
+              "RETRY-NON-RETRYABLE", "AFTER-DAILY-LIMIT")
+
+
+def is_non_retryable(code: int | None) -> bool:
+    return code is not None and (code in NON_RETRYABLE or code // 1000 in NON_RETRYABLE_FAMILIES)
+
+
+# -- what the journal records for the audit ------------------------------------------------
+
+def request_marks(call: Any) -> dict[str, str]:
+    """Journal extras of one call: ``fp`` (which exact request) and ``tokenId`` (which token
+    was presented, also when it was refused). Digests only: the journal holds no secret."""
+    hasher = hashlib.blake2b(digest_size=8)
+    hasher.update(f"{call.method} {call.path}\n".encode("utf-8", "surrogatepass"))
+    query = getattr(call, "query", None)
+    if query:
+        hasher.update(orjson.dumps(sorted(query.items(multi=True))))
+    if call.body is not None:
+        hasher.update(b"\n" + orjson.dumps(call.body, option=orjson.OPT_SORT_KEYS, default=str))
+    marks = {"fp": hasher.hexdigest()}
+    if "tokenId" not in call.notes:
+        token = (call.headers.get(TOKEN_HEADER) or "").strip() if call.headers is not None else ""
+        if token:
+            marks["tokenId"] = digest(token)[:12]
+    return marks
+
+
+# -- findings ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    title: str
+    explanation: str
+    request_ids: tuple[str, ...]
+    open_id: int | None = None
+    ip: str | None = None
+    paths: tuple[str, ...] = ()
+    first_us: int = 0
+    last_us: int = 0
+    shadow: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.request_ids)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule, "title": self.title, "explanation": self.explanation,
+            "count": self.count, "requestIds": list(self.request_ids), "openId": self.open_id,
+            "ip": self.ip, "paths": list(self.paths), "first": iso(self.first_us),
+            "last": iso(self.last_us), "shadow": self.shadow,
+        }
+
+    def render(self, max_ids: int = 5) -> str:
+        ids = ", ".join(self.request_ids[:max_ids])
+        if self.count > max_ids:
+            ids += f" (+{self.count - max_ids} more)"
+        text = textwrap.fill(self.explanation, width=100, initial_indent="    ",
+                             subsequent_indent="    ")
+        return f"[{self.rule}] {self.title} ({self.count}x)\n{text}\n    requests: {ids}"
+
+
+def render(findings: Sequence[Finding], max_ids: int = 5) -> str:
+    """The readable list a failing test shows."""
+    if not findings:
+        return "CJ compliance audit: clean"
+    head = f"CJ compliance audit: {len(findings)} finding{'s' if len(findings) != 1 else ''}"
+    return "\n".join([head, *(f.render(max_ids) for f in findings)])
+
+
+def summary(findings: Iterable[Finding]) -> dict[str, int]:
+    """rule id -> number of offending requests."""
+    out: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        out[finding.rule] += finding.count
+    return dict(sorted(out.items()))
+
+
+def audit(sim: Simulator, since_id: int | None = None) -> list[Finding]:
+    """Findings for every CJ request the simulator journaled after ``since_id``."""
+    from cjsim.simulator import JOURNAL, VIOLATIONS
+
+    entries = sim.store.tail(JOURNAL, None, since_id)
+    violations = [v for v in sim.store.tail(VIOLATIONS)
+                  if since_id is None or v["journalId"] > since_id]
+    tokens = [TokenRecord.from_doc(key, doc) for key, doc in sim.store.items("tokens")]
+    return Auditor(entries, violations, sim.profile, tokens).findings()
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """What the token store knows of one access token (never the token itself)."""
+
+    token_id: str
+    open_id: int
+    created_us: int
+    expires_us: int
+    revoked: bool
+
+    @classmethod
+    def from_doc(cls, key: str, doc: Mapping[str, Any]) -> TokenRecord:
+        return cls(key[:12], int(doc["openId"]), int(doc["createdUs"]), int(doc["expiresUs"]),
+                   bool(doc.get("revoked")))
+
+
+@dataclass
+class _Issue:
+    """A successful getAccessToken/refreshAccessToken: a token the account then held."""
+
+    journal_id: int
+    open_id: int
+    time_us: int
+    expires_us: int
+    token_id: str | None
+    revoked: bool
+    died_id: int | None = None  # journal id from which it was known dead
+
+
+@dataclass
+class _Group:
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    ids: set[int] = field(default_factory=set)
+    shadow: bool = False
+
+
+class Auditor:
+    """One pass over a journal slice. Entries are judged in journal-id order (a threaded
+    server may append them slightly out of order)."""
+
+    def __init__(self, entries: Iterable[Mapping[str, Any]], violations: Iterable[Mapping[str, Any]],
+                 profile: Profile, tokens: Iterable[TokenRecord] = ()) -> None:
+        self.entries = sorted((dict(e) for e in entries), key=lambda e: int(e["id"]))
+        self.by_id = {e["id"]: e for e in self.entries}
+        self.violations = sorted((dict(v) for v in violations), key=lambda v: int(v["journalId"]))
+        self.profile = profile
+        self.tokens = list(tokens)
+        self.login_paths = profile.login_paths
+        self.get_token = profile.get_token_path
+        owners = {t.token_id: t.open_id for t in self.tokens}
+        for entry in self.entries:
+            if entry.get("tokenId") and entry.get("openId") is not None:
+                owners.setdefault(entry["tokenId"], int(entry["openId"]))
+        self.owners = owners
+        self._groups: dict[tuple[str, Any, Any], _Group] = {}
+
+    # -- helpers -------------------------------------------------------------------------
+    def who(self, entry: Mapping[str, Any]) -> int | None:
+        if entry.get("openId") is not None:
+            return int(entry["openId"])
+        token_id = entry.get("tokenId")
+        return self.owners.get(token_id) if token_id else None
+
+    def caller(self, entry: Mapping[str, Any]) -> str:
+        who = self.who(entry)
+        return f"account:{who}" if who is not None else f"ip:{entry.get('ip')}"
+
+    def _flag(self, rule: str, entry: Mapping[str, Any], key: Any = None, shadow: bool = False) -> None:
+        who = self.who(entry)
+        subject = entry.get("ip") if who is None or rule == "R1" else who  # R1 counts per IP
+        group = self._groups.setdefault((rule, subject, key), _Group())
+        if entry["id"] not in group.ids:
+            group.ids.add(entry["id"])
+            group.entries.append(dict(entry))
+        group.shadow = group.shadow or shadow
+
+    # -- the pass --------------------------------------------------------------------------
+    def findings(self) -> list[Finding]:
+        self._limits()
+        self._daily()
+        self._tokens()
+        self._relogin_on_throttle()
+        self._retries()
+        order = {rule: i for i, rule in enumerate([*AUDIT_RULES, *BEHAVIOURS])}
+        out = [self._finding(rule, subject, group)
+               for (rule, subject, _key), group in self._groups.items() if group.entries]
+        out.sort(key=lambda f: (f.first_us, order.get(f.rule, len(order)), f.rule))  # story order
+        return out
+
+    def _limits(self) -> None:
+        """Every limit violation, except the daily limit (``_daily``) and the first quota
+        answer of an episode (the client learns of the used-up quota from it)."""
+        quota_open: set[tuple[int | None, str]] = set()
+        violated = {v["journalId"]: v for v in self.violations}
+        quota_hits = {v["journalId"] for v in self.violations if v["rule"] == "Q"}
+        for entry in self.entries:
+            if entry["id"] in quota_hits:
+                key = (self.who(entry), entry["path"])
+                if key in quota_open:
+                    self._flag("Q", entry, shadow=not violated[entry["id"]]["rejected"])
+                quota_open.add(key)
+            elif entry.get("code") == 200:
+                quota_open.discard((self.who(entry), entry["path"]))
+        for violation in self.violations:
+            if violation["rule"] in ("R5", "Q"):
+                continue
+            hit = self.by_id.get(violation["journalId"])
+            if hit is not None:
+                self._flag(violation["rule"], hit, shadow=not violation["rejected"])
+
+    def _daily(self) -> None:
+        """After the daily-limit answer, nothing more on that interface before midnight."""
+        hits = {v["journalId"] for v in self.violations if v["rule"] == "R5"}
+        until: dict[tuple[int, str], int] = {}
+        for entry in self.entries:
+            who = self.who(entry)
+            if who is None:
+                continue
+            key = (who, entry["path"])
+            end = until.get(key)
+            if end is not None and entry["timeUs"] < end:
+                self._flag("AFTER-DAILY-LIMIT", entry, key=entry["path"])
+            elif entry["id"] in hits:
+                _wid, _start, midnight = calendar_window("day", entry["timeUs"], self.profile.zone)
+                until[key] = midnight
+
+    def _issues(self) -> list[_Issue]:
+        """Successful logins and refreshes, each paired with the token the store issued."""
+        pool: dict[tuple[int, int], list[TokenRecord]] = defaultdict(list)
+        for record in sorted(self.tokens, key=lambda t: t.token_id):
+            pool[(record.open_id, record.created_us)].append(record)
+        ttl_us = self.profile.access_token_ttl_s * US
+        issues = []
+        for entry in self.entries:
+            who = self.who(entry)
+            if entry["path"] not in self.login_paths or entry.get("code") != 200 or who is None:
+                continue
+            candidates = pool.get((who, entry["timeUs"]))
+            token = candidates.pop(0) if candidates else None
+            issues.append(_Issue(entry["id"], who, entry["timeUs"],
+                                 token.expires_us if token else entry["timeUs"] + ttl_us,
+                                 token.token_id if token else None,
+                                 token.revoked if token else False))
+        # when did each token die? (a logout, a 1600001 on it, or, if the store says it was
+        # revoked, the account's next refresh; revoked with no trace: assume at once)
+        refreshes = [e for e in self.entries if e["path"] != self.get_token
+                     and e["path"] in self.login_paths and e.get("code") == 200]
+        deaths: dict[str, list[int]] = defaultdict(list)
+        for entry in self.entries:
+            if entry.get("tokenId") and (entry.get("code") == 1600001 or (
+                    entry["path"] == LOGOUT and entry.get("code") == 200)):
+                deaths[entry["tokenId"]].append(entry["id"])
+        for issue in issues:
+            if issue.token_id is not None:
+                issue.died_id = next((i for i in deaths.get(issue.token_id, ())
+                                      if i > issue.journal_id), None)
+            if issue.revoked and issue.died_id is None:
+                later = [e["id"] for e in refreshes
+                         if e["id"] > issue.journal_id and self.who(e) == issue.open_id]
+                issue.died_id = later[0] if later else issue.journal_id
+        return issues
+
+    def _tokens(self) -> None:
+        issues = self._issues()
+        for entry in self.entries:
+            who = self.who(entry)
+            if entry["path"] != self.get_token or who is None:
+                continue
+            held = [i for i in issues if i.open_id == who and i.journal_id < entry["id"]
+                    and i.expires_us > entry["timeUs"]
+                    and (i.died_id is None or i.died_id > entry["id"])]
+            if held:
+                self._flag("LOGIN-WHILE-VALID", entry)
+        ttl_us = self.profile.access_token_ttl_s * US
+        forced = {t.token_id for t in self.tokens if t.expires_us < t.created_us + ttl_us}
+        for entry in self.entries:
+            if entry.get("reason") == "token:expired" and entry.get("tokenId") not in forced:
+                self._flag("EXPIRED-TOKEN", entry)
+
+    def _relogin_on_throttle(self) -> None:
+        window_us = RETRY_WINDOW_S * US
+        last: dict[int, Mapping[str, Any]] = {}
+        for entry in self.entries:
+            who = self.who(entry)
+            if who is None:
+                continue
+            prev = last.get(who)
+            if (entry["path"] in self.login_paths and prev is not None
+                    and prev["path"] not in self.login_paths and prev.get("code") == 1600200
+                    and entry["timeUs"] - prev["timeUs"] <= window_us):
+                self._flag("RELOGIN-ON-THROTTLE", entry)
+            last[who] = entry
+
+    def _retries(self) -> None:
+        window_us = RETRY_WINDOW_S * US
+        busy: dict[tuple[Any, ...], tuple[int, int]] = {}  # key -> (1600000 streak, last time)
+        previous: dict[tuple[Any, ...], Mapping[str, Any]] = {}
+        for entry in self.entries:
+            request = (self.caller(entry), entry["method"], entry["path"], entry.get("fp"))
+            streak, last_us = busy.get(request, (0, entry["timeUs"]))
+            if entry["timeUs"] - last_us > window_us:
+                streak = 0
+            if streak > MAX_BUSY_RETRIES:
+                self._flag("BUSY-RETRIES", entry, key=entry["path"])
+            busy[request] = (streak + 1 if entry.get("code") == 1600000 else 0, entry["timeUs"])
+
+            unchanged = (*request, entry.get("tokenId"))
+            prev = previous.get(unchanged)
+            if (prev is not None and is_non_retryable(prev.get("code"))
+                    and entry["timeUs"] - prev["timeUs"] <= window_us):
+                self._flag("RETRY-NON-RETRYABLE", entry, key=(entry["path"], prev.get("code")))
+            previous[unchanged] = entry
+
+    # -- wording ---------------------------------------------------------------------------
+    def _finding(self, rule: str, subject: Any, group: _Group) -> Finding:
+        entries = group.entries
+        who = self.who(entries[0])
+        paths = tuple(dict.fromkeys(_short(e["path"]) for e in entries))
+        ips = tuple(dict.fromkeys(str(e.get("ip")) for e in entries))
+        title, advice = AUDIT_RULES.get(rule, (None, ""))
+        if title is None:
+            try:
+                title = f"Exceeded {rule}: {self.profile.rules.by_id(rule).description}"
+            except KeyError:
+                title = f"Exceeded {rule}"
+        if rule in ("R1",) or who is None:
+            actor = f"The client at IP {', '.join(ips)}"
+        else:
+            actor = f"Account {who}"
+        first, last = entries[0]["timeUs"], entries[-1]["timeUs"]
+        when = f"at {iso(first)}" if first == last else f"between {iso(first)} and {iso(last)}"
+        n = len(entries)
+        what = _what(rule, n, entries, self.profile)
+        text = f"{actor} {what} on {', '.join(paths)} {when}."
+        if group.shadow:
+            text += " (Shadow mode let some through; CJ would have refused them.)"
+        if advice:
+            text += " " + advice
+        return Finding(
+            rule=rule, title=title, explanation=text,
+            request_ids=tuple(str(e.get("requestId") or f"journal#{e['id']}") for e in entries),
+            open_id=who, ip=ips[0] if ips else None, paths=paths, first_us=first, last_us=last,
+            shadow=group.shadow)
+
+
+def _short(path: str) -> str:
+    return path.removeprefix("/api2.0/v1/")
+
+
+def _what(rule: str, n: int, entries: Sequence[Mapping[str, Any]], profile: Profile) -> str:
+    times = f"{n} time{'s' if n != 1 else ''}"
+    if rule == "LOGIN-WHILE-VALID":
+        return f"asked for a new access token {times} while its last one was still valid"
+    if rule == "EXPIRED-TOKEN":
+        return f"sent an expired access token {times} (answered 1600001)"
+    if rule == "RELOGIN-ON-THROTTLE":
+        return f"fetched a new token {times} right after being told 1600200 (too many requests)"
+    if rule == "BUSY-RETRIES":
+        return f"retried a request answered 'System busy' (1600000) beyond 3 retries, {times}"
+    if rule == "RETRY-NON-RETRYABLE":
+        codes = sorted({str(e.get("code")) for e in entries})
+        return (f"sent {times} a request unchanged after it was refused with a code no retry"
+                f" fixes (latest answers: {', '.join(codes)})")
+    if rule == "AFTER-DAILY-LIMIT":
+        return (f"called {times} more after the daily-limit answer, before local midnight"
+                f" ({profile.tz})")
+    if rule == "Q":
+        return f"called {times} more after being told its quota was used up (1600201)"
+    try:
+        description = profile.rules.by_id(rule).description
+    except KeyError:
+        return f"exceeded limit {rule} {times}"
+    return f"exceeded limit {rule} ({description}) {times}"

@@ -1,0 +1,101 @@
+"""Control routes of the simulated shop: webhook deliveries, orders, the tick, the catalogue.
+
+Registered on the control blueprint (``/__cjsim/``), so the same contract holds: JSON in and
+out, never journaled, never limited, bad input is 400 ``{"error"}``. A POST to ``/clock``
+moves time, so the tick runs right after it: the webhooks the move made due leave at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+
+from cjsim.app import json_response
+from cjsim.control import BadInput, _int_arg, _sim, blueprint
+from cjsim.domain import order_views as views
+from cjsim.domain.delivery import LOG
+
+
+@blueprint.after_request
+def _tick_after_clock_move(response: Response) -> Response:
+    if request.method == "POST" and request.endpoint == f"{blueprint.name}.clock" \
+            and response.status_code == 200:
+        _sim().tick()
+    return response
+
+
+@blueprint.post("/tick")
+def tick() -> Response:
+    """Notice due order transitions now (the ticker and every CJ request do it too)."""
+    return json_response({"messages": _sim().tick()})
+
+
+@blueprint.route("/webhooks/deliveries", methods=["GET", "DELETE"])
+def deliveries() -> Response:
+    """Every delivery attempt, oldest first; ``?since=ID``, ``?limit=N``, ``?messageId=``,
+    ``?type=ORDER``; ``?wait=S`` first waits up to S seconds for queued deliveries."""
+    sim = _sim()
+    if request.method == "DELETE":
+        sim.store.clear_log(LOG)
+        return json_response({"deliveries": []})
+    wait = request.args.get("wait")
+    if wait:
+        try:
+            seconds = float(wait)
+        except ValueError:
+            raise BadInput(f"wait must be a number of seconds, not {wait!r}") from None
+        if not 0 <= seconds <= 60:
+            raise BadInput("wait must be between 0 and 60 seconds")
+        sim.domain.webhooks.dispatcher.wait_idle(seconds)
+    entries = sim.domain.webhooks.deliveries(since_id=_int_arg("since"))
+    for name in ("messageId", "type", "outcome"):
+        wanted = request.args.get(name)
+        if wanted:
+            entries = [e for e in entries if str(e.get(name)) == wanted]
+    limit = _int_arg("limit")
+    if limit is not None:
+        entries = entries[-limit:] if limit else []
+    return json_response({"deliveries": entries})
+
+
+def _orders_of(open_ids: list[int]) -> list[dict[str, Any]]:
+    sim = _sim()
+    now = sim.clock.now_us()
+    out = []
+    for open_id in open_ids:
+        for doc in sim.domain.orders.all(open_id):
+            out.append({"openId": open_id, **views.detail(doc, now),
+                        "shipmentOrderId": doc.get("shipmentId")})
+    return out
+
+
+@blueprint.get("/orders")
+def orders() -> Response:
+    """Every order (``?openId=`` for one account), as getOrderDetail shows it now."""
+    sim = _sim()
+    only = _int_arg("openId")
+    ids = [only] if only is not None else [a.open_id for a in sim.accounts.all()]
+    return json_response({"orders": _orders_of(ids)})
+
+
+@blueprint.post("/orders/<order_id>/cancel")
+def cancel_order(order_id: str) -> Response:
+    """CANCELLED before SHIPPED (cj-api §6.1): stock released, a paid order refunded."""
+    sim = _sim()
+    now = sim.clock.now_us()
+    for account in sim.accounts.all():
+        if sim.store.get(views.orders_ns(account.open_id), order_id) is None:
+            continue
+        try:
+            doc = sim.domain.orders.cancel(account.open_id, order_id, now)
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+        return json_response({"openId": account.open_id, **views.detail(doc, now)})
+    return json_response({"error": f"no order {order_id}"}, 404)
+
+
+@blueprint.get("/catalogue")
+def catalogue() -> Response:
+    """The active catalogue in the pin format (``cjsim serve --catalog FILE`` reads it back)."""
+    return json_response(_sim().catalogue.to_dict())

@@ -1,0 +1,41 @@
+"""Control routes for scenarios: load one into a running simulator, see which faults fired.
+
+``POST /__cjsim/scenario`` takes a scenario as JSON, or ``{"name": "..."}`` for a bundled
+one, and puts it on top of the active ones (all or nothing: a bad scenario is a 400 naming
+the field, and nothing changed). ``GET`` answers ``{"active", "faults", "timeline"}``;
+``DELETE`` drops every fault and timeline step (settings already applied stay).
+"""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from cjsim.app import json_response
+from cjsim.control import BadInput, _body, _sim, blueprint
+from cjsim.scenario.errors import ScenarioError
+
+
+@blueprint.before_request
+def _timeline_catches_up() -> None:
+    """A read after the clock moved in-process sees the steps that became due."""
+    _sim().faults.tick()
+
+
+@blueprint.route("/scenario", methods=["GET", "POST", "DELETE"])
+def scenario() -> Response:
+    sim = _sim()
+    if request.method == "POST":
+        from cjsim.scenario.apply import activate
+
+        body = _body()
+        source = body["name"] if set(body) == {"name"} else body
+        if not isinstance(source, (str, dict)):
+            raise BadInput("name must be the name of a bundled scenario")
+        try:
+            activate(sim, source)
+        except ScenarioError as exc:
+            raise BadInput(str(exc)) from None
+        sim.faults.tick()
+    elif request.method == "DELETE" and hasattr(sim.faults, "clear"):
+        sim.faults.clear()
+    return json_response(sim.faults.describe())

@@ -1,0 +1,150 @@
+"""The simulated shop of one simulator: catalogue, orders, webhooks and the ticker, wired once.
+
+Why a separate object: the Simulator stays a thin assembly of clock, store and pipeline, and
+everything the CJ domain needs lives here, reachable as ``sim.domain``. It keeps no mutable
+state of its own beyond caches and threads: orders, stock, settings and deliveries are all in
+the store, so SQLite or Redis can replace the memory store unchanged.
+
+The catalogue is derived from the seed (or a pinned file), never stored, and built on the
+first product call: constructing a simulator must stay cheap (see benchmarks/startup.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
+
+from cjsim.domain import progress
+from cjsim.domain.options import DomainOptions
+from cjsim.domain.orders import Orders, reserved_snapshot
+from cjsim.domain.webhooks import Message, Webhooks
+from cjsim.store import Store
+
+if TYPE_CHECKING:  # the catalogue module is imported on first use: `import cjsim` stays light
+    from cjsim.domain.catalogue import Catalogue, Reserved
+
+log = logging.getLogger("cjsim")
+
+CatalogSource = Union["Catalogue", str, Path, dict[str, Any], None]
+
+
+def load_catalog(source: CatalogSource) -> Catalogue | None:
+    """A pinned catalogue: a Catalogue, a path to its JSON file, or the parsed document."""
+    if source is None:
+        return None
+    from cjsim.domain.catalogue import Catalogue
+
+    if isinstance(source, Catalogue):
+        return source
+    if isinstance(source, dict):
+        return Catalogue.from_dict(source)
+    try:
+        return Catalogue.from_json(source)
+    except OSError as exc:
+        raise ValueError(f"cannot read catalogue {source}: {exc}") from exc
+    except ValueError as exc:
+        raise ValueError(f"catalogue {source}: {exc}") from exc
+
+
+class Domain:
+    def __init__(self, store: Store, now_us: Callable[[], int], options: DomainOptions, *,
+                 catalog_seed: int, catalog: CatalogSource = None, seed: int | None = None) -> None:
+        self.store = store
+        self.now_us = now_us
+        self.options = options
+        self.catalog_seed = catalog_seed
+        self._catalogue = load_catalog(catalog)
+        self._build_lock = threading.Lock()
+        # what makes tracking numbers and messageIds reproducible under a seed
+        self.salt = f"seed:{seed}" if seed is not None else secrets.token_hex(16)
+        self.webhooks = Webhooks(store, now_us, options, self.salt)
+        self.orders = Orders(store, lambda: self.catalogue, options, self.salt,
+                             self.webhooks.send, self.ensure_ticker)
+        self._ticker: threading.Thread | None = None
+        self._ticker_lock = threading.Lock()
+        self._stop = threading.Event()
+        if progress.pending(store):  # a durable store with orders still moving
+            self.ensure_ticker()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        built = self._catalogue
+        if built is None:
+            with self._build_lock:  # two first calls at once build it once
+                if self._catalogue is None:
+                    from cjsim.domain.catalogue import generate
+
+                    self._catalogue = generate(self.catalog_seed)
+                built = self._catalogue
+        return built
+
+    @property
+    def catalogue_built(self) -> bool:
+        return self._catalogue is not None
+
+    def reserved(self) -> Reserved:
+        return reserved_snapshot(self.store)
+
+    # -- the clock ---------------------------------------------------------------------------
+    def tick(self, now_us: int | None = None) -> int:
+        """Send what the clock made due (orders shipped/delivered, parcels moved). Never
+        raises: a request must not fail because a webhook could not be prepared."""
+        try:
+            messages: list[Message] = progress.tick(
+                self.store, self.now_us() if now_us is None else now_us)
+            if messages:
+                self.webhooks.send(messages)
+            return len(messages)
+        except Exception:
+            log.exception("cjsim: the order tick failed")
+            return 0
+
+    def ensure_ticker(self) -> None:
+        """Start the background ticker if orders are moving and none runs (flowing clock, or
+        an in-process ``sim.clock.advance`` with no request after it)."""
+        with self._ticker_lock:
+            if self._ticker is None and not self._stop.is_set():
+                self._ticker = threading.Thread(
+                    target=_tick_loop, args=(weakref.ref(self), self._stop,
+                                             self.options.tick_interval_s),
+                    name="cjsim-ticker", daemon=True)
+                self._ticker.start()
+
+    def _ticker_may_stop(self) -> bool:
+        """Under the lock, so a payment that lands meanwhile sees no ticker and starts one."""
+        with self._ticker_lock:
+            if progress.pending(self.store) and not self._stop.is_set():
+                return False
+            self._ticker = None
+            return True
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.webhooks.dispatcher.cancel_pending()
+
+    def close(self) -> None:
+        self._stop.set()
+        with self._ticker_lock:
+            ticker = self._ticker
+        if ticker is not None and ticker is not threading.current_thread():
+            ticker.join(timeout=2)
+        self.webhooks.dispatcher.close()
+
+
+def _tick_loop(ref: weakref.ref[Domain], stop: threading.Event, interval: float) -> None:
+    """Holds only a weak reference: a forgotten simulator is collected and the loop ends. It
+    also ends when nothing is moving any more; the next payment starts a new one."""
+    while not stop.wait(interval):
+        domain = ref()
+        if domain is None:
+            return
+        domain.tick()
+        done = domain._ticker_may_stop()
+        del domain
+        if done:
+            return

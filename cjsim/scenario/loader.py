@@ -1,0 +1,253 @@
+"""Reading scenario files: YAML (with line numbers) or JSON, then the shipped JSON Schema.
+
+Three passes, each reporting every problem it finds with file, line and field path:
+parse (YAML/JSON syntax, duplicate keys), schema (types, unknown keys, ranges), then
+``build`` (what a schema cannot say: times, known interfaces, action combinations). Only
+a document that passes all three becomes a :class:`Scenario`; loading applies nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Collection, Mapping
+from datetime import date, datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from cjsim.scenario import bundled
+from cjsim.scenario.build import build
+from cjsim.scenario.errors import Collector, FieldPath, Lines, PathPart, Problem, ScenarioError
+from cjsim.scenario.model import Scenario
+
+ScenarioSource = str | os.PathLike[str] | Mapping[str, Any] | Scenario
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The JSON Schema shipped in the package (``cjsim/scenario/schema.json``)."""
+    text = resources.files("cjsim.scenario").joinpath("schema.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+# -- sources ---------------------------------------------------------------------------
+def load(source: ScenarioSource, known_paths: Collection[str] | None = None) -> Scenario:
+    """A file path, a bundled name, a dict, or an already loaded Scenario -> Scenario."""
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, Mapping):
+        return load_document(dict(source), "<dict>", Lines(), known_paths)
+    text_source = os.fspath(source)
+    path = Path(text_source)
+    if path.is_file():
+        return load_text(path.read_text(encoding="utf-8"), str(path), known_paths,
+                         json_syntax=path.suffix.lower() == ".json")
+    if bundled.exists(text_source):
+        return load_text(bundled.read(text_source), f"bundled:{text_source}", known_paths,
+                         json_syntax=bundled.is_json(text_source))
+    looks_like_file = path.suffix.lower() in (".yaml", ".yml", ".json") or os.sep in text_source \
+        or "/" in text_source
+    if looks_like_file:
+        raise ScenarioError.one(text_source, "no such scenario file")
+    raise ScenarioError.one(text_source, "no scenario file or bundled scenario by that name "
+                            f"(bundled: {', '.join(bundled.names()) or 'none'})")
+
+
+def load_text(text: str, source: str, known_paths: Collection[str] | None = None,
+              json_syntax: bool = False) -> Scenario:
+    if json_syntax:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ScenarioError.one(source, f"not valid JSON: {exc.msg} (column {exc.colno})",
+                                    line=exc.lineno) from None
+        lines = _yaml_lines(text)  # JSON is YAML: borrow its line numbers when it parses
+    else:
+        doc, lines = _parse_yaml(text, source)
+    return load_document(doc, source, lines, known_paths)
+
+
+def load_document(doc: Any, source: str, lines: Lines,
+                  known_paths: Collection[str] | None = None) -> Scenario:
+    collector = Collector(source, lines)
+    doc = _normalize(doc, (), collector)
+    collector.raise_if_any()
+    if doc is None:
+        collector.add((), "the scenario is empty: expected a mapping with at least a name")
+        collector.raise_if_any()
+    for error in _validator().iter_errors(doc):
+        _report(error, collector)
+    collector.raise_if_any()
+    scenario = build(doc, collector, known_paths)
+    collector.raise_if_any()
+    assert scenario is not None
+    return scenario
+
+
+# -- YAML with line numbers --------------------------------------------------------------
+def _parse_yaml(text: str, source: str) -> tuple[Any, Lines]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        lines = Lines()
+        if node is None:
+            return None, lines
+        collector = Collector(source, lines)
+        _walk(node, (), lines, collector)
+        collector.raise_if_any()
+        return loader.construct_document(node), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "syntax error"
+        raise ScenarioError.one(source, f"not valid YAML: {problem}",
+                                line=mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError.one(source, f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_lines(text: str) -> Lines:
+    lines = Lines()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines
+    if node is not None:
+        _walk(node, (), lines, Collector("", lines))
+    return lines
+
+
+def _walk(node: yaml.Node, path: FieldPath, lines: Lines, collector: Collector) -> None:
+    """Record the line of every field (a key's own line) and reject duplicate keys."""
+    lines.set(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            child = (*path, key)
+            if key in seen:
+                collector.problems.append(Problem(collector.source, key_node.start_mark.line + 1,
+                                                  child, f"duplicate key {key!r}"))
+            seen.add(key)
+            lines.set(child, key_node.start_mark.line + 1)
+            _walk(value_node, child, lines, collector)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), lines, collector)
+
+
+def _normalize(value: Any, path: FieldPath, collector: Collector) -> Any:
+    """YAML's extra types -> JSON's: string keys, ISO strings for unquoted timestamps."""
+    if isinstance(value, dict):
+        return {str(k): _normalize(v, (*path, str(k)), collector) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalize(v, (*path, i), collector) for i, v in enumerate(value)]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    collector.add(path, f"expected a JSON value, got a YAML {type(value).__name__}")
+    return None
+
+
+# -- schema errors, said plainly -----------------------------------------------------------
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value)
+        return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return repr(value)
+
+
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+               "number": "a number", "boolean": "true or false", "null": "null"}
+
+
+def _report(error: ValidationError, collector: Collector) -> None:
+    path: tuple[PathPart, ...] = tuple(error.absolute_path)
+    kind = error.validator
+    sub: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    instance: Any = error.instance
+    value: Any = error.validator_value
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = sorted(sub.get("properties", {}))
+        for key in sorted(set(instance) - set(allowed)):
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            message = f"unknown key {key!r}"
+            if hint:
+                message += f" (did you mean {hint[0]!r}?)"
+            if allowed:
+                message += f"; allowed here: {', '.join(allowed)}"
+            collector.add((*path, key), message)
+        if not allowed:  # a mapping of free keys whose values failed
+            collector.add(path, error.message)
+        return
+    if kind == "required":
+        missing = [k for k in value if isinstance(instance, dict) and k not in instance]
+        for key in missing:
+            collector.add(path, f"missing required key {key!r}")
+        return
+    if kind == "minProperties":
+        if path and path[-1] == "action":
+            keys = ", ".join(sorted(sub.get("properties", {})))
+            collector.add(path, f"an empty action does nothing: give at least one of {keys}")
+        elif "at" in sub.get("properties", {}):
+            collector.add(path, "a timeline step needs a change besides 'at' "
+                                "(level, verified, balance, quotaLimits, offline, online, "
+                                "expire_tokens, revoke_tokens)")
+        else:
+            collector.add(path, "expected at least one key")
+        return
+    if kind == "propertyNames":
+        description = sub.get("description") or "a different key"
+        collector.add(path, f"key {_show(instance)} is not allowed here: expected {description}")
+        return
+    if kind == "type":
+        names = [value] if isinstance(value, str) else list(value)
+        expected = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        if sub.get("description"):
+            expected = str(sub["description"])
+        collector.add(path, f"expected {expected}, got {_show(instance)}")
+        return
+    if kind == "enum":
+        options = ", ".join(_show(v) for v in value)
+        expected = f"one of {options}"
+        if sub.get("description"):  # a long list is better named than spelled out
+            expected = str(sub["description"]) + (f" ({options})" if len(value) <= 8 else "")
+        collector.add(path, f"expected {expected}; got {_show(instance)}")
+        return
+    if kind in ("minItems", "maxItems") and not sub.get("description"):
+        bound = "at least" if kind == "minItems" else "at most"
+        collector.add(path, f"expected {bound} {value} item(s), got {len(instance)}")
+        return
+    bounds = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+    if kind in bounds and not sub.get("description"):
+        collector.add(path, f"expected a number {bounds[kind]} {value}, got {_show(instance)}")
+        return
+    if kind == "minLength" and not sub.get("description"):
+        collector.add(path, f"expected a non-empty string, got {_show(instance)}")
+        return
+    description = sub.get("description")
+    if description:
+        collector.add(path, f"expected {description}, got {_show(instance)}")
+    else:
+        collector.add(path, error.message)

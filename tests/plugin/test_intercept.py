@@ -1,0 +1,117 @@
+"""``cj_intercept``: CJ's real host answered in-process; other hosts untouched; undone after."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_requests_and_httpx_calls_to_the_cj_host_reach_the_simulator(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        import asyncio
+        import httpx
+        import requests
+        from requests.adapters import HTTPAdapter
+
+        CJ = "https://developers.cjdropshipping.com/api2.0/v1"
+        MODULE_SESSION = requests.Session()  # built before the test: still intercepted
+
+        class RetryingAdapter(HTTPAdapter):
+            pass
+
+        def test_every_client_style(cj_intercept, cj_account, cj_journal, cj_clock):
+            login = requests.post(f"{CJ}/authentication/getAccessToken", json={"apiKey": cj_account.api_key})
+            assert login.status_code == 200 and login.headers["Content-Type"].startswith("application/json")
+            assert login.url == f"{CJ}/authentication/getAccessToken"
+            token = login.json()["data"]["accessToken"]
+            headers = {"CJ-Access-Token": token}
+            cj_clock.advance(1)
+            assert MODULE_SESSION.get(f"{CJ}/setting/get", headers=headers).json()["code"] == 200
+            mounted = requests.Session()
+            mounted.mount("https://", RetryingAdapter(max_retries=3))
+            cj_clock.advance(1)
+            assert mounted.get(f"{CJ}/shopping/pay/getBalance", headers=headers).json()["code"] == 200
+            cj_clock.advance(1)
+            assert httpx.get(f"{CJ}/shopping/pay/getBalance", headers=headers).json()["code"] == 200
+            cj_clock.advance(1)
+
+            async def fetch():
+                async with httpx.AsyncClient() as client:
+                    return (await client.get(f"{CJ}/setting/get", headers=headers)).json()
+
+            assert asyncio.run(fetch())["code"] == 200
+            assert cj_intercept.calls == 5
+            assert cj_journal.count() == 5 and cj_journal.count(code=200) == 5
+            assert {e["tokenId"] for e in cj_journal.select(path="setting/get")} == {cj_journal.entries[1]["tokenId"]}
+
+        def test_query_strings_bodies_and_throttle_statuses_survive(cj_intercept, cj_account, cj_journal):
+            bad = requests.post(cj_intercept.url("authentication/getAccessToken"), data="{not json",
+                                headers={"Content-Type": "application/json"})
+            assert bad.json()["message"] == "Warning: wrong json format."
+            ok = requests.post(cj_intercept.url("authentication/getAccessToken"), json={"apiKey": cj_account.api_key})
+            again = requests.post(cj_intercept.url("authentication/getAccessToken"), json={"apiKey": cj_account.api_key})
+            assert (ok.status_code, again.status_code) == (200, 429)
+            assert again.reason == "TOO MANY REQUESTS"
+            token = ok.json()["data"]["accessToken"]
+            requests.get(cj_intercept.url("logistic/trackInfo"), params={"trackNumber": ["A1", "B2"]},
+                         headers={"CJ-Access-Token": token})
+            assert cj_journal.last["path"] == "/api2.0/v1/logistic/trackInfo"
+    """)
+    pytester.runpytest().assert_outcomes(passed=2)
+
+
+def test_other_hosts_are_untouched_and_the_patch_is_undone(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        import httpx
+        import requests
+        from requests.adapters import HTTPAdapter
+
+        from cjsim.server import BackgroundServer
+
+        ORIGINAL_SEND = HTTPAdapter.send
+        ORIGINAL_HTTPX = httpx.HTTPTransport.handle_request
+
+        def hello(environ, start_response):
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"not cj"]
+
+        def test_other_host_goes_over_the_network(cj_intercept, cj_journal):
+            with BackgroundServer(hello) as other:
+                assert requests.get(other.root + "/api2.0/v1/setting/get").text == "not cj"
+                assert httpx.get(other.root + "/x").text == "not cj"
+            assert cj_intercept.calls == 0 and cj_journal.count() == 0
+
+        def test_stop_and_start(cj_intercept):
+            cj_intercept.stop()
+            assert HTTPAdapter.send is ORIGINAL_SEND
+            with cj_intercept:
+                assert HTTPAdapter.send is not ORIGINAL_SEND
+            assert not cj_intercept.active
+
+        def test_after_teardown_nothing_is_patched():
+            assert HTTPAdapter.send is ORIGINAL_SEND
+            assert httpx.HTTPTransport.handle_request is ORIGINAL_HTTPX
+    """)
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=3)
+
+
+def test_without_the_fixture_the_cj_host_is_not_intercepted(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        from requests.adapters import HTTPAdapter
+
+        def test_plain(cj_sim):
+            assert HTTPAdapter.send.__module__ == "requests.adapters"
+    """)
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_intercept_follows_cj_server_when_the_test_uses_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        import requests
+
+        def test_both(cj_server, cj_intercept, cj_account, cj_journal):
+            assert requests.post(cj_intercept.url("authentication/getAccessToken"),
+                                 json={"apiKey": cj_account.api_key}).json()["code"] == 200
+            assert cj_server.sim.journal()[-1]["path"].endswith("getAccessToken")
+            assert cj_journal.count() == 1
+    """)
+    pytester.runpytest().assert_outcomes(passed=1)

@@ -1,0 +1,124 @@
+"""Helpers for the scenario tests: simulators built from scenarios, a small CJ client."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from cjsim import Simulator
+
+START = "2026-01-05T10:00:00+08:00"
+PREFIX = "/api2.0/v1/"
+
+
+class Driver:
+    """One account of a scenario simulator, in-process (no socket)."""
+
+    def __init__(self, sim: Simulator, email: str | None = None) -> None:
+        self.sim = sim
+        self.http = sim.app.test_client()
+        accounts = sim.accounts.all()
+        found = sim.accounts.by_email(email) if email else accounts[0]
+        assert found is not None, email
+        self.account = found
+        self.token = ""
+        self.refresh_token = ""
+
+    def login(self) -> dict[str, Any]:
+        answer = self.http.post(PREFIX + "authentication/getAccessToken",
+                                json={"apiKey": self.account.api_key}).get_json()
+        assert answer["code"] == 200, answer
+        self.token = answer["data"]["accessToken"]
+        self.refresh_token = answer["data"]["refreshToken"]
+        return answer["data"]  # type: ignore[no-any-return]
+
+    def open(self, method: str, path: str, *, advance: float = 0.0, **kwargs: Any) -> Any:
+        """The raw response; ``advance`` moves the clock first (pacing)."""
+        if advance:
+            self.sim.clock.advance(advance)
+        headers = {"CJ-Access-Token": self.token, **kwargs.pop("headers", {})}
+        return self.http.open(PREFIX + path, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, *, advance: float = 1.0, **query: Any) -> dict[str, Any]:
+        return self.open("GET", path, advance=advance, query_string=query).get_json()  # type: ignore[no-any-return]
+
+    def post(self, path: str, body: Any, *, advance: float = 1.0) -> dict[str, Any]:
+        return self.open("POST", path, advance=advance, json=body).get_json()  # type: ignore[no-any-return]
+
+    def code(self, path: str = "product/list", *, advance: float = 1.0, **query: Any) -> int:
+        return int(self.get(path, advance=advance, **query)["code"])
+
+
+SimFactory = Callable[..., Simulator]
+
+
+@pytest.fixture
+def make() -> Iterator[SimFactory]:
+    """``make(scenario=..., **options)``: a simulator closed after the test."""
+    made: list[Simulator] = []
+
+    def factory(scenario: Any = None, **options: Any) -> Simulator:
+        options.setdefault("domain_options", {"retry_delay_s": 0.05, "tick_interval_s": 0.05})
+        sim = Simulator(scenario=scenario, **options)
+        made.append(sim)
+        return sim
+
+    yield factory
+    for sim in made:
+        sim.close()
+
+
+def scenario(*faults: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """An inline scenario: frozen clock at START, one verified Advanced account."""
+    doc: dict[str, Any] = {
+        "name": extra.pop("name", "inline"), "seed": 7,
+        "clock": {"start": START, "frozen": True},
+        "accounts": [{"email": "dev@example.com", "level": "advanced", "verified": True}],
+        "faults": list(faults),
+    }
+    doc.update(extra)
+    return doc
+
+
+@pytest.fixture
+def served() -> Iterator[Any]:
+    """``served(*args)`` starts ``cjsim serve --port 0`` and returns base, root, api_key, scenarios."""
+    procs: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> dict[str, str]:
+        proc = subprocess.Popen([sys.executable, "-m", "cjsim", "serve", "--port", "0", "--quiet", *args],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        procs.append(proc)
+        found: dict[str, str] = {}
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if m := re.search(r"at (http://\S+/api2\.0/v1)", line):
+                found["base"] = m.group(1)
+            if m := re.search(r"account: email=(\S+) apiKey=(\S+) openId=(\d+)", line):
+                found.setdefault("api_key", m.group(2))
+            if line.startswith("scenarios: "):
+                found["scenarios"] = line.split(": ", 1)[1].strip()
+            if "base" in found and "api_key" in found:
+                found["root"] = found["base"].rsplit("/api2.0", 1)[0]
+                return found
+        raise AssertionError(proc.stderr.read() if proc.stderr else "serve did not start")
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
