@@ -8,11 +8,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cjsim import Simulator
+from tests.conftest import STORE_KINDS, store_options
 
 START = "2026-01-05T10:00:00+08:00"
 PREFIX = "/api2.0/v1/"
@@ -59,13 +61,21 @@ class Driver:
 SimFactory = Callable[..., Simulator]
 
 
+@pytest.fixture(params=STORE_KINDS)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """The scenario suite runs on every store (memory, SQLite, Redis)."""
+    return str(request.param)
+
+
 @pytest.fixture
-def make() -> Iterator[SimFactory]:
-    """``make(scenario=..., **options)``: a simulator closed after the test."""
+def make(store_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SimFactory]:
+    """``make(scenario=..., **options)``: a simulator on the store under test, closed after."""
     made: list[Simulator] = []
 
     def factory(scenario: Any = None, **options: Any) -> Simulator:
         options.setdefault("domain_options", {"retry_delay_s": 0.05, "tick_interval_s": 0.05})
+        if "store" not in options:
+            options.update(store_options(store_kind, request, tmp_path))
         sim = Simulator(scenario=scenario, **options)
         made.append(sim)
         return sim
