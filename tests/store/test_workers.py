@@ -130,3 +130,60 @@ def test_interface_limit_across_four_workers(workers: str) -> None:
     assert len(times) == accepted
     assert accepted > 30  # the test did cross windows
     assert all(times[i + 30] - times[i] >= US for i in range(len(times) - 30)), "R2 exceeded in a window"
+
+
+def test_orders_and_balances_across_four_workers(workers: str) -> None:
+    """Every acknowledged order is listed and every payment debited exactly once."""
+    from decimal import Decimal
+
+    from tests.shop import order_body
+
+    root = workers
+    specs = ADVANCED[:8]
+    tokens = [login(root, spec, f"10.11.0.{i}") for i, spec in enumerate(specs)]
+    time.sleep(1.0)
+    api = f"{root}/api2.0/v1"
+    vid = requests.get(f"{api}/product/query", params={"productSku": "CJSJBHPK01234"}, timeout=10,
+                       headers={"CJ-Access-Token": tokens[0], "X-CJSim-Client-IP": "10.11.0.0"}
+                       ).json()["data"]["variants"][0]["vid"]
+    accounts = {a["email"]: a for a in requests.get(f"{root}/__cjsim/accounts", timeout=10).json()["accounts"]}
+    before = {i: Decimal(str(accounts[spec.split(":")[0]]["balance"])) for i, spec in enumerate(specs)}
+
+    def shop(thread: int) -> list[tuple[int, str, Decimal]]:
+        i = thread % len(specs)
+        headers = {"CJ-Access-Token": tokens[i], "X-CJSim-Client-IP": f"10.11.0.{i}"}
+        paid = []
+        with requests.Session() as session:
+            for n in range(4):
+                time.sleep(0.6)  # two threads per account stay under its 6/s
+                body = order_body(vid, orderNumber=f"w-{thread}-{n}", products=[{"vid": vid, "quantity": 1}])
+                made = session.post(f"{api}/shopping/order/createOrderV2", json=body, headers=headers,
+                                    timeout=10).json()
+                if made["code"] != 200:
+                    continue
+                order_id = made["data"]["orderId"]
+                time.sleep(0.4)
+                session.patch(f"{api}/shopping/order/confirmOrder", json={"orderId": order_id},
+                              headers=headers, timeout=10)
+                time.sleep(0.4)
+                pay = session.post(f"{api}/shopping/pay/payBalance", json={"orderId": order_id},
+                                   headers=headers, timeout=10).json()
+                amount = Decimal(str(made["data"]["orderAmount"])) if pay["code"] == 200 else Decimal(0)
+                paid.append((i, order_id, amount))
+        return paid
+
+    with ThreadPoolExecutor(16) as pool:
+        results = [row for rows in pool.map(shop, range(16)) for row in rows]
+    assert len(results) >= 16
+    time.sleep(1.0)
+    accounts = {a["email"]: a for a in requests.get(f"{root}/__cjsim/accounts", timeout=10).json()["accounts"]}
+    for i, spec in enumerate(specs):
+        headers = {"CJ-Access-Token": tokens[i], "X-CJSim-Client-IP": f"10.11.0.{i}"}
+        listed = requests.get(f"{api}/shopping/order/list", params={"pageSize": 200}, headers=headers,
+                              timeout=10).json()["data"]["list"]
+        mine = {order_id for owner, order_id, _ in results if owner == i}
+        assert mine <= {o["orderId"] for o in listed}, "an order was lost"
+        spent = sum((amount for owner, _, amount in results if owner == i), Decimal(0))
+        after = Decimal(str(accounts[spec.split(":")[0]]["balance"]))
+        assert after == before[i] - spent, "a balance update was lost or doubled"
+        time.sleep(0.2)
