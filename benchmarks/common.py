@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import platform
@@ -28,10 +29,8 @@ def wsgi_get(app: Any, url: str, headers: dict[str, str] | None = None) -> Calla
     }
     for key, value in (headers or {}).items():
         base["HTTP_" + key.upper().replace("-", "_")] = value
-    status: list[str] = []
-
     def start_response(s: str, h: Any, exc_info: Any = None) -> None:
-        status.append(s)
+        return None
 
     def call() -> bytes:
         environ = dict(base)
@@ -48,14 +47,21 @@ def per_call_us(fn: Callable[[], Any], n: int) -> float:
     return (time.perf_counter_ns() - start) / n / 1000
 
 
-def side_by_side(cases: dict[str, Callable[[], Any]], n: int, rounds: int) -> dict[str, float]:
-    """Median per-call µs of each case, rounds interleaved so drift hits all cases alike."""
+def side_by_side(cases: dict[str, Callable[[], Any]], n: int, rounds: int,
+                 contexts: dict[str, Any] | None = None) -> dict[str, float]:
+    """Median per-call µs of each case, rounds interleaved so drift hits all cases alike.
+
+    ``contexts`` holds, per case, a context manager entered around each of its batches (a
+    patch that must be active only while that case runs)."""
     samples: dict[str, list[float]] = {name: [] for name in cases}
-    for fn in cases.values():
-        per_call_us(fn, max(1, n // 10))  # warm up
+    contexts = contexts or {}
+    for name, fn in cases.items():
+        with contexts.get(name) or contextlib.nullcontext():
+            per_call_us(fn, max(1, n // 10))  # warm up
     for _ in range(rounds):
         for name, fn in cases.items():
-            samples[name].append(per_call_us(fn, n))
+            with contexts.get(name) or contextlib.nullcontext():
+                samples[name].append(per_call_us(fn, n))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
