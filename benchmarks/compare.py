@@ -132,7 +132,7 @@ def main() -> None:
 
         # each case's patching (interception, responses) is active for its whole batch
         contexts: dict[str, Any] = {}
-        cases["(a) simulator, in-process"] = paced(lambda: send(host))
+        cases["(a) simulator, in-process"] = paced(lambda host=host: send(host))
         contexts["(a) simulator, in-process"] = sim_intercept
         server = BackgroundServer(sim.app).start()
         cases["(b) simulator, loopback"] = paced(lambda server=server: send(server.root))
@@ -140,13 +140,13 @@ def main() -> None:
         mock.add(verb, "https://canned.example" + url_path,
                  body=get_body if verb == "GET" else post_body, content_type="application/json")
         cases["(c) responses, canned"] = lambda: send("https://canned.example")
-        contexts["(c) responses, canned"] = Patched(mock.start, lambda: mock.stop(allow_assert=False))
+        contexts["(c) responses, canned"] = Patched(mock.start, lambda mock=mock: mock.stop(allow_assert=False))
         httpserver = HTTPServer(host="127.0.0.1", port=0)
         httpserver.expect_request(url_path.split("?")[0], method=verb).respond_with_data(
             get_body if verb == "GET" else post_body, content_type="application/json")
         httpserver.start()
-        cases["(d) pytest-httpserver, loopback"] = lambda: send(f"http://127.0.0.1:{httpserver.port}")
-        cases["(e) bare Flask, in-process"] = lambda: send(host)
+        cases["(d) pytest-httpserver, loopback"] = lambda hs=httpserver: send(f"http://127.0.0.1:{hs.port}")
+        cases["(e) bare Flask, in-process"] = lambda host=host: send(host)
         contexts["(e) bare Flask, in-process"] = bare_intercept
         for name, case in cases.items():
             with contexts.get(name, Patched()):
