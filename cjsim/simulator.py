@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -117,6 +118,9 @@ class Simulator:
         self.interfaces = Interfaces(self.store)
         self.limiter = Limiter(lambda: self.profile, self.store)
         self.faults: Any = NoFaults() if prepared is None else prepared.engine(self)
+        self.base_profile = self.profile  # what scenario layers are put on
+        self._scenario_check_at = 0.0
+        self._scenario_version: int | None = None
         self.pipeline = Pipeline(self)
         self._account_specs = [_account_kwargs(a) for a in accounts]
         if demo_account and not self._account_specs:
@@ -163,8 +167,27 @@ class Simulator:
 
     def tick(self, now_us: int | None = None) -> int:
         """Send the webhooks the clock made due; cheap when nothing is. Returns messages made."""
+        self._follow_shared_scenarios()
         self.faults.tick(now_us)  # scenario timeline steps the clock made due
         return self.domain.tick(now_us)
+
+    def _follow_shared_scenarios(self) -> None:
+        """Another worker on this store may have loaded a scenario (POST /__cjsim/scenario):
+        take up its faults and limits. Looked at twice a second at most, so a process
+        without scenarios pays nothing per request."""
+        now = time.monotonic()
+        if now < self._scenario_check_at:
+            return
+        self._scenario_check_at = now + 0.5
+        doc = self.store.get("scenario", "version")
+        if doc is None or doc.get("version") == self._scenario_version:
+            return
+        self._scenario_version = doc.get("version")
+        from cjsim.scenario.engine import ScenarioFaults
+
+        if not isinstance(self.faults, ScenarioFaults):
+            self.faults = ScenarioFaults(self)
+        self.faults.sync_profile()
 
     # -- accounts --------------------------------------------------------------------------
     def account(self, email: str | None = None, api_key: str | None = None, **options: Any) -> Account:

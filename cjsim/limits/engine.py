@@ -18,9 +18,8 @@ from cjsim.profiles import Profile
 from cjsim.store import Store, WindowCheck
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
-    """Who is calling what, as far as limits care."""
+class Subject(NamedTuple):
+    """Who is calling what, as far as limits care (hashable: plans are cached by it)."""
 
     ip: str
     path: str
@@ -56,6 +55,12 @@ class _Planned(NamedTuple):
 
 
 _ALL, _LOGIN, _NON_LOGIN, _PATHS = range(4)
+_PLAN_CACHE_SIZE = 4096
+
+
+def _narrow(valid: list[int], start: int, end: int) -> None:
+    valid[0] = max(valid[0], start)
+    valid[1] = min(valid[1], end)
 _SCOPE_ATTRS = {"ip": "ip", "account": "account", "interface": "path"}
 
 
@@ -84,6 +89,7 @@ class Limiter:
     store: Store
     _calendars: dict[str, CalendarCache] = field(default_factory=dict)
     _compiled_for: tuple[Profile, tuple[_Compiled, ...]] | None = None
+    _plans: dict[tuple[Subject, bool], tuple[Profile, int, int, list[_Planned]]] = field(default_factory=dict)
 
     @property
     def profile(self) -> Profile:
@@ -100,9 +106,28 @@ class Limiter:
         return compiled
 
     def plan(self, subject: Subject, now_us: int, early_only: bool = False) -> list[_Planned]:
+        """The checks of every rule that applies, in the table's order.
+
+        A plan depends on the subject and, for calendar and lenient windows, on which window
+        ``now`` falls in; so it is cached per subject until the first of its windows ends.
+        A caller must not change the list it gets.
+        """
         profile = self.profile
+        cache_key = (subject, early_only)
+        hit = self._plans.get(cache_key)
+        if hit is not None and hit[0] is profile and hit[1] <= now_us < hit[2]:
+            return hit[3]
+        planned, valid = self._plan(subject, now_us, early_only, profile)
+        if len(self._plans) >= _PLAN_CACHE_SIZE:
+            self._plans.clear()
+        self._plans[cache_key] = (profile, valid[0], valid[1], planned)
+        return planned
+
+    def _plan(self, subject: Subject, now_us: int, early_only: bool,
+              profile: Profile) -> tuple[list[_Planned], list[int]]:
         lenient = profile.strictness == "lenient"
         planned: list[_Planned] = []
+        valid = [-(2**62), 2**62]  # the instants this plan holds for
         for row in self._compiled(profile):
             rule = row.rule
             if early_only and not rule.early:
@@ -121,7 +146,7 @@ class Limiter:
             if row.quotas:
                 for quota in subject.quotas:
                     if quota.url == subject.path and quota.type in QUOTA_TYPES:
-                        planned.append(self._quota(rule, subject, quota, now_us, profile))
+                        planned.append(self._quota(rule, subject, quota, now_us, profile, valid))
                 continue
             limit = rule.limit
             if rule.limit_by_level is not None:
@@ -139,29 +164,32 @@ class Limiter:
             else:
                 key = "|".join(parts)
                 if row.calendar is not None:
-                    check = self._calendar_check(row.calendar, key, limit, now_us, profile)
+                    check = self._calendar_check(row.calendar, key, limit, now_us, profile, valid)
                 elif lenient:
                     index = now_us // row.period_us
                     check = WindowCheck(key, limit, row.period_us, str(index),
                                         (index + 1) * row.period_us)
+                    _narrow(valid, index * row.period_us, (index + 1) * row.period_us)
                 else:
                     check = WindowCheck(key, limit, row.period_us)
                 planned.append(_Planned(rule, limit, check))
-        return planned
+        return planned, valid
 
     def _calendar_check(self, calendar: str, key: str, limit: int, now_us: int,
-                        profile: Profile) -> WindowCheck:
+                        profile: Profile, valid: list[int]) -> WindowCheck:
         cache = self._calendars.get(profile.tz)
         if cache is None:
             cache = self._calendars[profile.tz] = CalendarCache(profile.zone)
-        wid, _start, end = cache.window(calendar, now_us)
+        wid, start, end = cache.window(calendar, now_us)
+        if end:  # "total" never ends
+            _narrow(valid, start, end)
         return WindowCheck(key, limit, 0, wid, end)
 
     def _quota(self, rule: Rule, subject: Subject, quota: Quota, now_us: int,
-               profile: Profile) -> _Planned:
+               profile: Profile, valid: list[int]) -> _Planned:
         calendar = QUOTA_TYPES[quota.type]
         key = f"Q{quota.type}|{subject.account}|{quota.url}"
-        check = self._calendar_check(calendar, key, quota.limit, now_us, profile)
+        check = self._calendar_check(calendar, key, quota.limit, now_us, profile, valid)
         return _Planned(rule, quota.limit, check)
 
     # -- deciding ----------------------------------------------------------------------

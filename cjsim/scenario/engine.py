@@ -163,6 +163,20 @@ class ScenarioFaults:
             self._cache = compiled
         return compiled if compiled.layers else None
 
+    def sync_profile(self) -> None:
+        """Rebuild the limits from the stored layers (layers another worker added)."""
+        from cjsim.scenario.apply import layered_profile
+
+        compiled = self._current()
+        if compiled is None:
+            return
+        profile = self.sim.base_profile
+        problems: list[Any] = []
+        for layer in compiled.layers:
+            profile = layered_profile(profile, layer.scenario, problems)
+        if not problems:
+            self.sim.profile = profile
+
     def _write(self, layers: Sequence[Layer]) -> Compiled:
         store = self.sim.store
         version = store.next_seq("scenario-version")

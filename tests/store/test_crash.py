@@ -63,7 +63,7 @@ def test_kill_9_mid_burst_loses_no_acknowledged_order(tmp_path: Path) -> None:
     proc, found = start("--store", store, "--trust-ip-header", "--no-webhooks")
     try:
         base = found["base"]
-        for i, key in enumerate(KEYS):
+        for i in range(len(KEYS)):
             mine = {order_id for owner, order_id in acknowledged if owner == i}
             token = tokens[i]  # tokens are durable too
             listed = requests.get(f"{base}/shopping/order/list", params={"pageSize": 200}, timeout=10,
