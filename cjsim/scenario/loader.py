@@ -99,7 +99,10 @@ def load_document(doc: Any, source: str, lines: Lines,
 
 # -- YAML with line numbers --------------------------------------------------------------
 def _parse_yaml(text: str, source: str) -> tuple[Any, Lines]:
-    loader = yaml.SafeLoader(text)
+    try:  # the reader refuses control characters at once, in the constructor
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError.one(source, f"not valid YAML: {exc}") from None
     try:
         node = loader.get_single_node()
         lines = Lines()
