@@ -903,6 +903,9 @@ class Catalogue:
         self._by_vid: dict[str, tuple[Product, Variant]] = {}
         self._by_vsku: dict[str, tuple[Product, Variant]] = {}
         self._index = {p.pid: i for i, p in enumerate(self.products)}
+        # answers' parts that never change, built on first use (products are immutable)
+        self._product_heads: dict[str, dict[str, Any]] = {}
+        self._variant_heads: dict[str, dict[str, Any]] = {}
         for p in self.products:
             self._by_pid[p.pid.upper()] = p
             self._by_pid[p.alias] = p
@@ -1073,16 +1076,19 @@ class Catalogue:
     def variant_data(self, v: Variant, inventory: bool = False,
                      reserved: Reserved | None = None) -> dict[str, Any]:
         """The Variant object of cj-api §4.4 (same on every endpoint that returns variants)."""
-        out: dict[str, Any] = {
-            "vid": v.vid, "pid": v.pid, "variantName": v.name, "variantNameEn": v.name_en,
-            "variantSku": v.sku, "variantImage": v.image,
-            "variantStandard": f"long={v.length},width={v.width},height={v.height}",
-            "variantUnit": None, "variantProperty": None, "variantKey": v.key,
-            "variantLength": v.length, "variantWidth": v.width, "variantHeight": v.height,
-            "variantVolume": v.volume, "variantWeight": money(v.weight),
-            "variantSellPrice": v.price, "variantSugSellPrice": v.sug_price,
-            "createTime": utc_ms_iso(v.create_us),
-        }
+        head = self._variant_heads.get(v.vid)
+        if head is None:
+            head = self._variant_heads[v.vid] = {
+                "vid": v.vid, "pid": v.pid, "variantName": v.name, "variantNameEn": v.name_en,
+                "variantSku": v.sku, "variantImage": v.image,
+                "variantStandard": f"long={v.length},width={v.width},height={v.height}",
+                "variantUnit": None, "variantProperty": None, "variantKey": v.key,
+                "variantLength": v.length, "variantWidth": v.width, "variantHeight": v.height,
+                "variantVolume": v.volume, "variantWeight": money(v.weight),
+                "variantSellPrice": v.price, "variantSugSellPrice": v.sug_price,
+                "createTime": utc_ms_iso(v.create_us),
+            }
+        out = dict(head)
         if inventory:
             out["inventories"] = self._inventory_rows(v, reserved)
         return out
@@ -1326,6 +1332,18 @@ class Catalogue:
         p, _ = self._resolve(pid, productSku, variantSku)
         variants = self._in_country(p.variants, countryCode, reserved)
         inventory = "enable_inventory" in features
+        head = self._product_heads.get(p.pid)
+        if head is None:
+            head = self._product_heads[p.pid] = self._product_head(p)
+        out = dict(head)
+        out["productVideo"] = p.videos if "enable_video" in features else []
+        out["createrTime"] = head["createrTime"]  # keeps CJ's key order after productVideo
+        out["customizationVersion"] = 0
+        out["variants"] = [self.variant_data(v, inventory, reserved) for v in variants]
+        return out
+
+    def _product_head(self, p: Product) -> dict[str, Any]:
+        """The parts of a product/query answer that depend on the product alone."""
         low, high = p.sell_price, p.max_price
         return {
             "pid": p.pid, "productName": _json_array(p.local_names), "productNameEn": p.name_en,
@@ -1345,10 +1363,8 @@ class Catalogue:
             "sellPrice": low if low == high else price_text(low, high),
             "productSugSellPrice": p.sug_price, "description": p.description, "status": "3",
             "listedNum": p.listed_num, "supplierName": p.supplier_name,
-            "supplierId": p.supplier_id,
-            "productVideo": p.videos if "enable_video" in features else [],
-            "createrTime": china_iso(p.create_us), "customizationVersion": 0,
-            "variants": [self.variant_data(v, inventory, reserved) for v in variants],
+            "supplierId": p.supplier_id, "productVideo": [],
+            "createrTime": china_iso(p.create_us),
         }
 
     def _in_country(self, variants: Iterable[Variant], country: str | None,

@@ -38,7 +38,7 @@ class Tripped:
     error: CJError
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     tripped: Tripped | None = None
     rejected: bool = False  # False when accepted, or when shadow mode let it through
@@ -46,6 +46,9 @@ class Decision:
     @property
     def ok(self) -> bool:
         return not self.rejected
+
+
+ACCEPTED = Decision()  # immutable, shared by every accepted request
 
 
 class _Planned(NamedTuple):
@@ -90,6 +93,9 @@ class Limiter:
     _calendars: dict[str, CalendarCache] = field(default_factory=dict)
     _compiled_for: tuple[Profile, tuple[_Compiled, ...]] | None = None
     _plans: dict[tuple[Subject, bool], tuple[Profile, int, int, list[_Planned]]] = field(default_factory=dict)
+    # the window checks of a cached plan, by the plan's identity (the plan rides along, so
+    # a recycled id can never hand out another plan's checks)
+    _checks: dict[int, tuple[list[_Planned], list[WindowCheck]]] = field(default_factory=dict)
 
     @property
     def profile(self) -> Profile:
@@ -120,6 +126,7 @@ class Limiter:
         planned, valid = self._plan(subject, now_us, early_only, profile)
         if len(self._plans) >= _PLAN_CACHE_SIZE:
             self._plans.clear()
+            self._checks.clear()
         self._plans[cache_key] = (profile, valid[0], valid[1], planned)
         return planned
 
@@ -196,13 +203,13 @@ class Limiter:
     def precheck(self, subject: Subject, now_us: int) -> Decision:
         """The early rules (per IP), checked before the request is parsed. Counts nothing."""
         if self.profile.strictness == "shadow":
-            return Decision()
+            return ACCEPTED
         planned = self.plan(subject, now_us, early_only=True)
         if not planned:
-            return Decision()
+            return ACCEPTED
         result = self.store.limit([p.check for p in planned], now_us, commit=False)
         if result.failed is None:
-            return Decision()
+            return ACCEPTED
         return Decision(self._tripped(planned[result.failed], result.counts[result.failed],
                                       subject), rejected=True)
 
@@ -211,14 +218,18 @@ class Limiter:
         profile = self.profile
         planned = self.plan(subject, now_us)
         if not planned:
-            return Decision()
-        checks = [p.check for p in planned]
-        result = self.store.limit(checks, now_us, commit=True)
+            return ACCEPTED
+        checks = self._checks.get(id(planned))
+        if checks is None or checks[0] is not planned:
+            checks = (planned, [p.check for p in planned])
+            self._checks[id(planned)] = checks
+        result = self.store.limit(checks[1], now_us, commit=True)
         if result.failed is None:
-            return Decision()
+            return ACCEPTED
+        checks_list = checks[1]
         tripped = self._tripped(planned[result.failed], result.counts[result.failed], subject)
         if profile.rejected_count_toward_ip and profile.strictness != "shadow":
-            early = [c for p, c in zip(planned, checks) if p.rule.early]
+            early = [c for p, c in zip(planned, checks_list) if p.rule.early]
             if early:
                 self.store.limit(early, now_us, commit=True)
         return Decision(tripped, rejected=profile.strictness != "shadow")

@@ -14,7 +14,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from cjsim.clock import ClockState
@@ -59,8 +58,7 @@ class WindowCheck(NamedTuple):
     expires_us: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class LimitResult:
+class LimitResult(NamedTuple):
     failed: int | None  # index of the first check that did not fit, None if all fit
     counts: tuple[int, ...]  # hits in each window before this request (up to `failed`)
     committed: bool

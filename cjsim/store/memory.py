@@ -11,11 +11,12 @@ from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import orjson
 
 from cjsim.clock import ClockState
-from cjsim.store.base import Doc, LimitResult, Store, Txn, WindowCheck, prune_before, sorted_items
+from cjsim.store.base import LATE_SLACK_US, Doc, LimitResult, Store, Txn, WindowCheck, prune_before, sorted_items
 
 _DELETED = object()
 _SWEEP_EVERY = 4096
@@ -119,30 +120,49 @@ class MemoryStore(Store):
         return 0
 
     def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
+        # _count, inlined: this runs on every request and keeps the entries for the commit
+        sliding, fixed = self._sliding, self._fixed
         with self._lock:
             counts: list[int] = []
+            entries: list[Any] = []
             for index, check in enumerate(checks):
-                count = self._count(check, now_us)
+                if check.window_id is None:
+                    entry: Any = sliding.get(check.key)
+                    if entry is None:
+                        count = 0
+                    else:
+                        hits = entry[1]
+                        period = check.period_us
+                        low = bisect_right(hits, now_us - period - LATE_SLACK_US)
+                        if low:
+                            del hits[:low]
+                        count = bisect_left(hits, now_us + period) - bisect_right(hits, now_us - period)
+                else:
+                    entry = fixed.get(check.key)
+                    if entry is None:
+                        count = 0
+                    elif entry[0] == check.window_id or entry[2] > check.expires_us > 0:
+                        count = entry[1]
+                    else:
+                        count = 0
                 counts.append(count)
+                entries.append(entry)
                 if count >= check.limit:
                     return LimitResult(index, tuple(counts), False)
             if not commit:
                 return LimitResult(None, tuple(counts), False)
-            for check, count in zip(checks, counts):
+            for check, count, entry in zip(checks, counts, entries):
                 if check.window_id is None:
-                    entry = self._sliding.get(check.key)
                     if entry is None:
-                        self._sliding[check.key] = (check.period_us, [now_us])
+                        sliding[check.key] = (check.period_us, [now_us])
                     else:
                         insort(entry[1], now_us)
                         if entry[0] != check.period_us:
-                            self._sliding[check.key] = (max(entry[0], check.period_us), entry[1])
+                            sliding[check.key] = (max(entry[0], check.period_us), entry[1])
+                elif entry is not None and entry[2] > check.expires_us > 0:  # a newer window
+                    fixed[check.key] = (entry[0], count + 1, entry[2])
                 else:
-                    stored = self._fixed.get(check.key)
-                    if stored is not None and stored[2] > check.expires_us > 0:  # a newer window
-                        self._fixed[check.key] = (stored[0], count + 1, stored[2])
-                    else:
-                        self._fixed[check.key] = (check.window_id, count + 1, check.expires_us)
+                    fixed[check.key] = (check.window_id, count + 1, check.expires_us)
             self._commits += 1
             if self._commits % _SWEEP_EVERY == 0:
                 self._sweep(now_us)
