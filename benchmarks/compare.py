@@ -40,6 +40,7 @@ from flask import Flask, Response  # noqa: E402
 from pytest_httpserver import HTTPServer  # noqa: E402
 
 from benchmarks.common import save, side_by_side, table, wsgi_get  # noqa: E402
+from benchmarks.limiter import simulated_day  # noqa: E402
 from cjsim import Simulator  # noqa: E402
 from cjsim.server import BackgroundServer  # noqa: E402
 from pytest_cj.clock import SleepPatch  # noqa: E402
@@ -185,22 +186,6 @@ def main() -> None:
                            "clock_advance_us": advance_us, "simulated_day_s": day_s,
                            "token_wait_s": token_wait_s, "journal": journal})
     print(f"\nwritten {out}")
-
-
-def simulated_day() -> float:
-    start = time.perf_counter()
-    sim = Simulator(clock="frozen", start="2026-01-05T08:00:00+08:00")
-    account = sim.account(level="free")
-    token = sim.app.test_client().post("/api2.0/v1/authentication/getAccessToken",
-                                       json={"apiKey": account.api_key}).get_json()["data"]["accessToken"]
-    fetch = wsgi_get(sim.app, "/api2.0/v1/setting/get", {"CJ-Access-Token": token})
-    accepted = 0
-    for _ in range(1001):
-        sim.clock.advance(1)
-        accepted += b'"code":200' in fetch()
-    sim.clock.set("2026-01-06T00:00:00+08:00")
-    assert accepted == 1000 and b'"code":200' in fetch()
-    return time.perf_counter() - start
 
 
 def wait_out_token_limit() -> float:
