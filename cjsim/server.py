@@ -14,6 +14,7 @@ here those answers are JSON too (1600300), never its HTML error page.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from typing import Any
@@ -21,9 +22,18 @@ from typing import Any
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from cjsim import jsonenc
+from cjsim.domain.ids import mask
 
 DEFAULT_MAX_CONNECTIONS = 256
 DEFAULT_TIMEOUT_S = 30.0
+
+
+_SECRET_PARAMS = re.compile(r"(?i)\b(apiKey|password|accessToken|refreshToken|token)=([^&\s]+)")
+
+
+def mask_secrets(text: str) -> str:
+    """Query values that are credentials, as the log shows them."""
+    return _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}={mask(m.group(2))}", text)
 
 
 def _envelope(code: int, message: str) -> bytes:
@@ -38,8 +48,14 @@ class CJRequestHandler(WSGIRequestHandler):
     quiet = True
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
-        if not self.quiet:
+        if self.quiet:
+            return
+        line, path = getattr(self, "requestline", ""), getattr(self, "path", "")
+        self.requestline, self.path = mask_secrets(line), mask_secrets(path)  # keys sent in a URL
+        try:  # must not reach the log
             super().log_request(*args, **kwargs)
+        finally:
+            self.requestline, self.path = line, path
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own error answers, as JSON envelopes."""

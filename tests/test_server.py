@@ -65,3 +65,17 @@ def test_connections_over_the_cap_get_system_busy_at_once() -> None:
             sock.close()
         time.sleep(0.3)
         assert requests.get(server.url("/__cjsim/health"), timeout=5).status_code == 200
+
+
+def test_credentials_in_a_url_are_masked_in_the_request_log(caplog) -> None:  # type: ignore[no-untyped-def]
+    from cjsim.server import mask_secrets
+
+    line = "POST /api2.0/v1/authentication/getAccessToken?apiKey=CJ1@api@0123456789abcdef&x=1 HTTP/1.1"
+    assert "0123456789abcdef" not in mask_secrets(line) and "x=1" in mask_secrets(line)
+    sim = Simulator(clock="frozen", start="2026-01-05T10:00:00+08:00")
+    with BackgroundServer(sim.app, quiet=False) as server, caplog.at_level("INFO", logger="werkzeug"):
+        requests.post(server.url("authentication/getAccessToken") + "?apiKey=CJ1@api@secretsecretsecret",
+                      timeout=5)
+        time.sleep(0.2)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "getAccessToken" in logged and "secretsecretsecret" not in logged
