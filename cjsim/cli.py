@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--scenario", action="append", default=[], metavar="FILE_OR_NAME",
                        help="a scenario file or bundled name (repeatable; later ones override)")
     _add_domain_flags(serve)
+    sub.add_parser("routes", help="print the endpoint reference (markdown) from the route table")
     from cjsim.scenario.cli import add_parser as add_scenarios_parser
 
     add_scenarios_parser(sub)  # cjsim scenarios list | show NAME | validate FILE
@@ -81,6 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args, parser)
+    if args.command == "routes":
+        from cjsim.endpoint_docs import render
+
+        sys.stdout.write(render())
+        return 0
     if args.command == "scenarios":
         from cjsim.scenario.cli import run as run_scenarios
 

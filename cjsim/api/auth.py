@@ -88,7 +88,8 @@ def logout(call: Call) -> bool:
 ROWS: list[Route] = [
     route("authentication/getAccessToken", "POST", get_access_token,
           auth=False, login=True, subject=login_subject, family="auth",
-          summary="Log in with apiKey, or email + password/apiKey; returns the token pair."),
+          summary="Log in; the JSON body is {apiKey}, {email, password} (password = the API key) "
+                  "or {email, apiKey}. Returns the token pair and the openId."),
     route("authentication/refreshAccessToken", "POST", refresh_access_token,
           Field("refreshToken", "str", required=True),
           auth=False, login=True, subject=refresh_subject, family="auth",
