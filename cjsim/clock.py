@@ -88,6 +88,16 @@ class Clock:
             self._backend.save_clock(ClockState(frozen=False, offset_us=start_us - _real_us()))
 
     @property
+    def backend(self) -> ClockStateBackend:
+        """Where the clock keeps its state (the store, or a layer over it)."""
+        return self._backend
+
+    def use_backend(self, backend: ClockStateBackend) -> None:
+        """Put a layer between the clock and its state: the pytest plugin uses it so the
+        simulator follows freezegun while a test freezes time."""
+        self._backend = backend
+
+    @property
     def state(self) -> ClockState:
         state = self._backend.load_clock()
         assert state is not None

@@ -72,9 +72,8 @@ class FreezegunAwareState:
 
 def follow_freezegun(sim: Simulator) -> None:
     """Make ``sim``'s clock follow freezegun whenever a test freezes time (idempotent)."""
-    clock: Any = sim.clock
-    if not isinstance(clock._backend, FreezegunAwareState):
-        clock._backend = FreezegunAwareState(clock._backend)
+    if not isinstance(sim.clock.backend, FreezegunAwareState):
+        sim.clock.use_backend(FreezegunAwareState(sim.clock.backend))
 
 
 class SleepPatch:
