@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cjsim import __version__
-from cjsim.domain.accounts import AccountError, iter_account_specs
+from cjsim.domain.accounts import LEVEL_LABEL, AccountError, iter_account_specs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,7 +155,8 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"scenarios: {', '.join(sim.faults.describe()['active'])}", flush=True)
     for account in sim.accounts.all():
         print(f"account: email={account.email} apiKey={account.api_key} openId={account.open_id}"
-              f" level={account.level} verified={str(account.verified).lower()}", flush=True)
+              f" level={account.level} ({LEVEL_LABEL[account.level]})"
+              f" verified={str(account.verified).lower()}", flush=True)
 
     stop = threading.Event()
 
