@@ -87,7 +87,7 @@ class Pipeline:
                     call.notes["reason"] = err.reason
                 payload = failure(err, sim.request_id(call), sim.profile.catalogue)
         except RawAnswer as raw:  # a scenario fault that answers below the envelope
-            self.sim.journal_call(call, raw.code, raw.status, None)
+            self._journal(call, raw.code, raw.status, None)
             return raw.respond(start_response)
         except StoreUnavailable as exc:  # state is out of reach: CJ's "System busy", retryable
             log.warning("store unavailable on %s %s: %s", call.method, call.path, exc)
@@ -142,6 +142,12 @@ class Pipeline:
                        else parse_object(route.params, call.body or {}))
         data = route.handler(call)
         return sim.faults.after(call, data)
+
+    def _journal(self, call: Call, code: int | None, status: int, request_id: str | None) -> None:
+        try:
+            self.sim.journal_call(call, code, status, request_id)
+        except Exception as exc:  # noqa: BLE001 - the answer matters more than its record
+            log.warning("could not journal %s %s: %s", call.method, call.path, exc)
 
     def _shape_and_token(self, call: Call, route: Route, environ: dict[str, Any]) -> None:
         if call.method != route.method:
@@ -231,10 +237,7 @@ class Pipeline:
     def _respond(self, call: Call, status: int, payload: dict[str, Any],
                  start_response: StartResponse) -> Iterable[bytes]:
         body = jsonenc.dumps(payload)
-        try:
-            self.sim.journal_call(call, payload["code"], status, payload["requestId"])
-        except Exception as exc:  # noqa: BLE001 - the answer matters more than its record
-            log.warning("could not journal %s %s: %s", call.method, call.path, exc)
+        self._journal(call, payload["code"], status, payload["requestId"])
         headers = [*JSON_HEADERS, ("Content-Length", str(len(body)))]
         start_response(f"{status} {REASONS.get(status, 'UNKNOWN')}", headers)
         return [body]
