@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from cjsim import jsonenc
 from cjsim.pipeline import CJApi
+from cjsim.store import StoreUnavailable
 
 if TYPE_CHECKING:
     from cjsim.simulator import Simulator
@@ -45,6 +46,10 @@ def create_app(sim: Simulator) -> Flask:
     def _http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
         return json_response({"error": exc.description or exc.name}, status)
+
+    @app.errorhandler(StoreUnavailable)
+    def _store_down(exc: StoreUnavailable) -> Response:
+        return json_response({"error": f"the store is unavailable: {exc}"}, 503)
 
     @app.errorhandler(Exception)
     def _crash(exc: Exception) -> Response:

@@ -75,6 +75,8 @@ def test_redis_outage_answers_system_busy_and_recovers(tmp_path: Path) -> None:
             assert (body["code"], body["message"], body["success"]) == (1600000, "System busy", False)
             health = requests.get(http.url("/__cjsim/health"), timeout=10)
             assert health.status_code == 503 and health.json()["status"] == "degraded"
+            journal = requests.get(http.url("/__cjsim/journal"), timeout=10)
+            assert journal.status_code == 503 and "unavailable" in journal.json()["error"]
             server.start_on_same_port()
             deadline = time.monotonic() + 10
             codes = []
