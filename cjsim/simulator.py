@@ -198,11 +198,11 @@ class Simulator:
 
     def effective_qps(self, account: Account) -> int | None:
         """The account's R4 limit as configured (setting/get ``qpsLimit``)."""
-        for rule, limit, _count in self.limiter.usage(self._usage_subject(account, "*"),
-                                                     self.clock.now_us()):
+        for planned in self.limiter.plan(self._usage_subject(account, "*"), self.clock.now_us()):
+            rule = planned.rule
             if rule.limit_by_level is not None and "account" in rule.scope \
                     and "interface" not in rule.scope:
-                return limit
+                return planned.limit  # the plan alone: no window needs reading
         return None
 
     def webhook_settings(self, open_id: int) -> dict[str, Any]:
