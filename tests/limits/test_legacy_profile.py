@@ -430,3 +430,36 @@ def test_rule_knobs_from_the_constructor(make) -> None:
         Simulator(strictness="loose")
     with pytest.raises(ValueError, match="time zone"):
         Simulator(daily_tz="Mars/Olympus")
+
+
+# -- window edges and scopes of R1 and R2 -----------------------------------------------------
+
+def test_ip_window_is_one_second_to_the_microsecond(make) -> None:  # type: ignore[no-untyped-def]
+    sim, client = make()
+    callers = [logged(sim, client, level="advanced", ip="10.6.6.6") for _ in range(2)]
+    for caller in callers:
+        for _ in range(5):
+            assert code(caller.get(SETTING, ip="10.6.6.6")) == 200
+    sim.clock.advance(0.999999)
+    assert code(callers[0].get(SETTING, ip="10.6.6.6")) == 1600200
+    assert sim.journal()[-1]["rule"] == "R1"
+    sim.clock.advance(0.000001)
+    assert code(callers[0].get(SETTING, ip="10.6.6.6")) == 200
+
+
+def test_interface_window_is_one_second_and_scoped_to_the_interface(make) -> None:  # type: ignore[no-untyped-def]
+    sim, client = make()
+    callers = [logged(sim, client, level="advanced", ip=f"10.7.0.{i}") for i in range(6)]
+    for i, caller in enumerate(callers[:5]):
+        for _ in range(6):
+            assert code(caller.get(SETTING, ip=f"10.7.0.{i}")) == 200
+    last = callers[5]
+    assert code(last.get(SETTING, ip="10.7.0.5")) == 1600200  # 31st on setting/get
+    assert sim.journal()[-1]["rule"] == "R2"
+    assert last.get(SETTING, ip="10.7.0.5").get_json()["message"] == (
+        "Too Many Requests, QPS limit is 30 time/1second")
+    assert code(last.get(BALANCE, ip="10.7.0.5")) == 200  # another interface is not counted
+    sim.clock.advance(0.999999)
+    assert code(last.get(SETTING, ip="10.7.0.5")) == 1600200
+    sim.clock.advance(0.000001)
+    assert code(last.get(SETTING, ip="10.7.0.5")) == 200
