@@ -163,3 +163,22 @@ class Store(ABC):
 
 def sorted_items(pairs: Iterable[tuple[str, Doc]]) -> list[tuple[str, Doc]]:
     return sorted(pairs, key=lambda kv: kv[0])
+
+
+# A transaction's buffered writes: serialised documents, or DELETED.
+DELETED = object()
+Writes = dict[tuple[str, str], "bytes | object"]
+
+
+def overlay(committed: dict[str, bytes], writes: Writes, ns: str) -> dict[str, bytes]:
+    """``committed`` (one namespace's serialised documents) with a transaction's pending
+    writes to that namespace applied, as the transaction itself must see them."""
+    merged = dict(committed)
+    for (wns, key), raw in writes.items():
+        if wns != ns:
+            continue
+        if raw is DELETED:
+            merged.pop(key, None)
+        else:
+            merged[key] = raw  # type: ignore[assignment]
+    return merged

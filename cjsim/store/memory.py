@@ -16,9 +16,19 @@ from typing import Any
 import orjson
 
 from cjsim.clock import ClockState
-from cjsim.store.base import LATE_SLACK_US, Doc, LimitResult, Store, Txn, WindowCheck, prune_before, sorted_items
+from cjsim.store.base import (
+    DELETED,
+    LATE_SLACK_US,
+    Doc,
+    LimitResult,
+    Store,
+    Txn,
+    WindowCheck,
+    overlay,
+    prune_before,
+    sorted_items,
+)
 
-_DELETED = object()
 _SWEEP_EVERY = 4096
 
 
@@ -30,7 +40,7 @@ class _MemoryTxn(Txn):
 
     def get(self, ns: str, key: str) -> Doc | None:
         raw = self._writes.get((ns, key))
-        if raw is _DELETED:
+        if raw is DELETED:
             return None
         if raw is None:
             raw = self._store._docs.get(ns, {}).get(key)
@@ -40,17 +50,10 @@ class _MemoryTxn(Txn):
         self._writes[(ns, key)] = orjson.dumps(doc)
 
     def delete(self, ns: str, key: str) -> None:
-        self._writes[(ns, key)] = _DELETED
+        self._writes[(ns, key)] = DELETED
 
     def items(self, ns: str) -> list[tuple[str, Doc]]:
-        merged: dict[str, bytes] = dict(self._store._docs.get(ns, {}))
-        for (wns, key), raw in self._writes.items():
-            if wns != ns:
-                continue
-            if raw is _DELETED:
-                merged.pop(key, None)
-            else:
-                merged[key] = raw  # type: ignore[assignment]
+        merged = overlay(self._store._docs.get(ns, {}), self._writes, ns)
         return sorted_items((k, orjson.loads(v)) for k, v in merged.items())
 
     def next_seq(self, name: str) -> int:
@@ -59,7 +62,7 @@ class _MemoryTxn(Txn):
     def commit(self) -> None:
         docs = self._store._docs
         for (ns, key), raw in self._writes.items():
-            if raw is _DELETED:
+            if raw is DELETED:
                 docs.get(ns, {}).pop(key, None)
             else:
                 docs.setdefault(ns, {})[key] = raw  # type: ignore[assignment]

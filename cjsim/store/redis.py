@@ -26,7 +26,18 @@ import redis
 from redis.exceptions import RedisError
 
 from cjsim.clock import ClockState
-from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck, prune_before
+from cjsim.store.base import (
+    DELETED,
+    Doc,
+    LimitResult,
+    Store,
+    StoreUnavailable,
+    Txn,
+    WindowCheck,
+    overlay,
+    prune_before,
+    sorted_items,
+)
 
 _IDLE_TTL_MS = 2 * 86_400_000  # real time after which an untouched window key is forgotten
 _LOCK_TTL_MS = 10_000
@@ -88,7 +99,6 @@ if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) 
 return 0
 """
 
-_DELETED = object()
 
 
 class _RedisTxn(Txn):
@@ -107,7 +117,7 @@ class _RedisTxn(Txn):
 
     def get(self, ns: str, key: str) -> Doc | None:
         raw = self._pending(ns, key)
-        if raw is _DELETED:
+        if raw is DELETED:
             return None
         if raw is None:
             return self._store.get(ns, key)
@@ -117,24 +127,18 @@ class _RedisTxn(Txn):
         self._writes[(ns, key)] = orjson.dumps(doc)
 
     def delete(self, ns: str, key: str) -> None:
-        self._writes[(ns, key)] = _DELETED
+        self._writes[(ns, key)] = DELETED
 
     def items(self, ns: str) -> list[tuple[str, Doc]]:
-        merged: dict[str, bytes] = dict(self._store._hgetall(ns))
+        merged = self._store._hgetall(ns)
         chain: list[_RedisTxn] = []
         txn: _RedisTxn | None = self
         while txn is not None:
             chain.append(txn)
             txn = txn._parent
         for txn in reversed(chain):  # outermost first, so inner writes win
-            for (wns, key), raw in txn._writes.items():
-                if wns != ns:
-                    continue
-                if raw is _DELETED:
-                    merged.pop(key, None)
-                else:
-                    merged[key] = raw  # type: ignore[assignment]
-        return sorted(((k, orjson.loads(v)) for k, v in merged.items()), key=lambda kv: kv[0])
+            merged = overlay(merged, txn._writes, ns)
+        return sorted_items((k, orjson.loads(v)) for k, v in merged.items())
 
     def next_seq(self, name: str) -> int:
         return self._store.next_seq(name)
@@ -191,7 +195,7 @@ class RedisStore(Store):
                 with self._guard():
                     pipe = self._client.pipeline(transaction=True)
                     for (ns, key), raw in txn._writes.items():
-                        if raw is _DELETED:
+                        if raw is DELETED:
                             pipe.hdel(self._k("d", ns), key)
                         else:
                             pipe.hset(self._k("d", ns), key, raw)  # type: ignore[arg-type]
