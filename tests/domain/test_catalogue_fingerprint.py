@@ -1,0 +1,100 @@
+"""Pinned fingerprints of the generated catalogue: a refactoring must not change one product.
+
+The digests below were taken from the single-module catalogue before it was split into the
+``cjsim.domain.catalogue`` package. If one changes, generation changed: a seed no longer gives
+the products it gave, and every integrator's pinned expectations break. Change a digest only
+for a deliberate change of the generated data, and say so in the commit.
+
+Two levels:
+
+* the model (every field of every category, product, variant and stock row, as the pinned-file
+  format writes it), with the few Faker-made texts masked, so the digest does not depend on
+  the installed Faker's word lists;
+* the answers of the product endpoints (views and look-ups included), which hold those
+  texts: checked only with the Faker version they were taken with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import faker
+import pytest
+
+from cjsim.domain.catalogue import Catalogue, generate
+from cjsim.jsonenc import dumps, loads
+
+FAKER_VERSION = "40.63.0"
+
+# (seed, products) -> sha256
+MODEL = {
+    (0, 240): "b9bd534d1cd2b1321b21c118d72c382a741522a991183cbcfecd8a39eceef3d6",
+    (7, 240): "26df1db26417e1ab10b79029a1f82319224420100266b770a0e5710e6f1a1154",
+    (12345, 60): "1c9e97c4f23d2d319934c68b724ef5ea072138e7ba0d46651ce845af6881a00d",
+}
+ANSWERS = {
+    (0, 240): "86649250cf75560f1d5b52d9e1b8e4b360162481130f3eb136c453035ed59185",
+    (7, 240): "d2be56d1cacd21c21617b5cab577efc5fc347546d9e81a8399c1c439b4aa4568",
+    (12345, 60): "2117209e1df0cc03fca2f067004baf82384f2d58f9a895296f869a46a9d12730",
+}
+
+_FAKER_SENTENCE = re.compile(r"</p><p>.*</p>$")
+
+
+def model_digest(c: Catalogue) -> str:
+    doc: dict[str, Any] = loads(c.to_json())
+    for p in doc["products"]:
+        p["description"] = _FAKER_SENTENCE.sub("</p><p>~</p>", p["description"])
+        p["supplier_name"] = "~" if p["supplier_name"] else ""
+    return hashlib.sha256(dumps(doc)).hexdigest()
+
+
+def answers_digest(c: Catalogue) -> str:
+    """Every product endpoint's answer for a spread of products and searches."""
+    parts: list[object] = [
+        c.get_category(),
+        c.product_list(pageSize=200),
+        c.product_list(pageNum=2, pageSize=200, sort="asc"),
+        c.product_list(orderBy="listedNum", pageSize=50, countryCode="US"),
+        c.product_list_v2(size=100, features=["enable_category", "enable_description"]),
+        c.product_list_v2(size=100, keyWord="phone case", orderBy=2, sort="asc"),
+        c.product_list_v2(size=50, orderBy=4, countryCode="CN", startWarehouseInventory=1,
+                          features=["enable_video"]),
+    ]
+    for p in c.products:
+        if not p.online:
+            continue
+        parts.append(c.product_query(pid=p.pid, features=["enable_inventory", "enable_video"]))
+        parts.append(c.variant_query(productSku=p.sku))
+        parts.append(c.inventory_by_pid(p.pid))
+        parts.append(c.stock_by_sku(p.sku))
+        for v in p.variants:
+            parts.append(c.stock_by_vid(v.vid))
+            parts.append(c.variant_by_vid(v.vid, features=["enable_inventory"]))
+    return hashlib.sha256(dumps(parts)).hexdigest()
+
+
+@pytest.mark.parametrize(("seed", "products"), sorted(MODEL))
+def test_generated_model_is_unchanged(seed: int, products: int) -> None:
+    assert model_digest(generate(seed, products)) == MODEL[(seed, products)]
+
+
+@pytest.mark.skipif(faker.VERSION != FAKER_VERSION,
+                    reason=f"answer digests were taken with Faker {FAKER_VERSION}")
+@pytest.mark.parametrize(("seed", "products"), sorted(ANSWERS))
+def test_endpoint_answers_are_unchanged(seed: int, products: int) -> None:
+    assert answers_digest(generate(seed, products)) == ANSWERS[(seed, products)]
+
+
+def test_the_model_digest_sees_a_one_unit_stock_change() -> None:
+    """The fingerprint is not blind: one unit of stock moves it."""
+    c = generate(12345, 60)
+    p = c.products[5]
+    v = p.variants[0]
+    s = v.stock[0]
+    moved = type(s)(s.country, s.cj + 1, s.factory)
+    changed = type(v)(**{**v.__dict__, "stock": (moved, *v.stock[1:])})
+    other = c.with_product(type(p)(**{**p.__dict__, "variants": (changed, *p.variants[1:])}))
+    assert model_digest(other) != model_digest(c)
