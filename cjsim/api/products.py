@@ -1,15 +1,14 @@
 """product/*: categories, the two searches, detail, variants, stock (cj-api §4).
 
 The handlers are thin: the Field specs do the 1600300 answers (paging bounds included), the
-seeded catalogue answers, and live stock is the catalogue's base stock minus what orders
-hold (``sim.domain.reserved()``, read once per request).
+seeded catalogue answers (each handler names one ``Catalogue`` method, which takes the fields
+snake_cased, see ``cjsim/api/bind.py``), and live stock is the catalogue's base stock minus
+what orders hold (``sim.domain.reserved()``, read once per request).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from cjsim.call import Call
+from cjsim.api.bind import CatalogueView
 from cjsim.params import Field
 from cjsim.routes import Route, route
 
@@ -20,48 +19,15 @@ FEATURES = Field("features", "list")
 COUNTRY = Field("countryCode", "str", max_len=2)
 
 
-def get_category(call: Call) -> list[dict[str, Any]]:
-    return call.sim.domain.catalogue.get_category()
-
-
-def product_list(call: Call) -> dict[str, Any]:
-    domain = call.sim.domain
-    return domain.catalogue.product_list(**call.params, reserved=domain.reserved())
-
-
-def product_list_v2(call: Call) -> dict[str, Any]:
-    domain = call.sim.domain
-    return domain.catalogue.product_list_v2(**call.params, reserved=domain.reserved())
-
-
-def product_query(call: Call) -> dict[str, Any]:
-    domain = call.sim.domain
-    return domain.catalogue.product_query(**call.params, reserved=domain.reserved())
-
-
-def variant_query(call: Call) -> list[dict[str, Any]]:
-    domain = call.sim.domain
-    return domain.catalogue.variant_query(**call.params, reserved=domain.reserved())
-
-
-def variant_by_vid(call: Call) -> dict[str, Any]:
-    domain = call.sim.domain
-    return domain.catalogue.variant_by_vid(**call.params, reserved=domain.reserved())
-
-
-def stock_by_vid(call: Call) -> list[dict[str, Any]]:
-    domain = call.sim.domain
-    return domain.catalogue.stock_by_vid(call.params["vid"], domain.reserved())
-
-
-def stock_by_sku(call: Call) -> list[dict[str, Any]]:
-    domain = call.sim.domain
-    return domain.catalogue.stock_by_sku(call.params["sku"], domain.reserved())
-
-
-def inventory_by_pid(call: Call) -> dict[str, Any]:
-    domain = call.sim.domain
-    return domain.catalogue.inventory_by_pid(**call.params, reserved=domain.reserved())
+get_category = CatalogueView("get_category", live_stock=False)
+product_list = CatalogueView("product_list")
+product_list_v2 = CatalogueView("product_list_v2")
+product_query = CatalogueView("product_query")
+variant_query = CatalogueView("variant_query")
+variant_by_vid = CatalogueView("variant_by_vid")
+stock_by_vid = CatalogueView("stock_by_vid")
+stock_by_sku = CatalogueView("stock_by_sku")
+inventory_by_pid = CatalogueView("inventory_by_pid")
 
 
 _WHICH = (Field("pid", "str"), Field("productSku", "str"), Field("variantSku", "str"))

@@ -23,8 +23,8 @@ def _everything(c: Catalogue) -> bytes:
     """Every answer the catalogue gives, dumped: the byte-identity check compares this."""
     parts: list[object] = [
         c.get_category(),
-        c.product_list(pageSize=200),
-        c.product_list(pageNum=2, pageSize=200),
+        c.product_list(page_size=200),
+        c.product_list(page_num=2, page_size=200),
         c.product_list_v2(size=100, features=["enable_category", "enable_description"]),
     ]
     for p in c.products:
@@ -94,7 +94,7 @@ def test_demo_product_is_first_and_in_stock_in_cn_and_us(cat: Catalogue) -> None
         assert cat.available(v.vid, "CN") > 0 and cat.available(v.vid, "US") > 0
 
 
-@pytest.mark.parametrize("field", ["productNameEn", "productName"])
+@pytest.mark.parametrize("field", ["product_name_en", "product_name"])
 def test_product_list_phone_case_search_finds_the_demo(cat: Catalogue, field: str) -> None:
     query: dict[str, Any] = {field: "phone case"}
     data = cat.product_list(**query)
@@ -104,14 +104,14 @@ def test_product_list_phone_case_search_finds_the_demo(cat: Catalogue, field: st
 
 
 def test_list_v2_keyword_search_with_inventory_finds_the_demo(cat: Catalogue) -> None:
-    data = cat.product_list_v2(keyWord="phone case", startWarehouseInventory=1)
+    data = cat.product_list_v2(key_word="phone case", start_warehouse_inventory=1)
     items = data["content"][0]["productList"]
     assert items[0]["sku"] == DEMO_SKU
     assert data["totalRecords"] > 1
 
 
 def test_list_v2_product_list_comes_before_any_id_key(cat: Catalogue) -> None:
-    data = cat.product_list_v2(keyWord="phone case")
+    data = cat.product_list_v2(key_word="phone case")
     assert list(data["content"][0])[0] == "productList"
     text = dumps(data).decode()
     first_list = text.index('"productList"')
@@ -119,15 +119,15 @@ def test_list_v2_product_list_comes_before_any_id_key(cat: Catalogue) -> None:
 
 
 def test_list_v2_prices_are_strings_and_ranges(cat: Catalogue) -> None:
-    item = cat.product_list_v2(keyWord=DEMO_SKU)["content"][0]["productList"][0]
+    item = cat.product_list_v2(key_word=DEMO_SKU)["content"][0]["productList"][0]
     assert item["sellPrice"] == "8.13-10.00" and item["discountPriceRate"] == "0"
     assert isinstance(item["createAt"], int)
 
 
 def test_offline_products_never_listed_and_not_found_by_id(cat: Catalogue) -> None:
     off = _offline(cat)
-    listed = {i["pid"] for i in cat.product_list(pageSize=200)["list"]}
-    listed |= {i["pid"] for i in cat.product_list(pageNum=2, pageSize=200)["list"]}
+    listed = {i["pid"] for i in cat.product_list(page_size=200)["list"]}
+    listed |= {i["pid"] for i in cat.product_list(page_num=2, page_size=200)["list"]}
     v2 = cat.product_list_v2(size=100)
     pages = -(-v2["totalRecords"] // 100)
     for page in range(1, pages + 1):
@@ -136,8 +136,8 @@ def test_offline_products_never_listed_and_not_found_by_id(cat: Catalogue) -> No
     assert off.pid not in listed
     assert len(listed) == sum(p.online for p in cat.products)
     for call in (lambda: cat.product_query(pid=off.pid),
-                 lambda: cat.product_query(productSku=off.sku),
-                 lambda: cat.product_query(variantSku=off.variants[0].sku),
+                 lambda: cat.product_query(product_sku=off.sku),
+                 lambda: cat.product_query(variant_sku=off.variants[0].sku),
                  lambda: cat.variant_by_vid(off.variants[0].vid),
                  lambda: cat.stock_by_sku(off.sku),
                  lambda: cat.inventory_by_pid(off.alias)):
@@ -172,21 +172,21 @@ def test_pid_lookup_accepts_lowercase_uuid_and_numeric_alias(cat: Catalogue) -> 
 
 def test_p1_paging_totals_and_empty_page_past_the_end(cat: Catalogue) -> None:
     online = sum(p.online for p in cat.products)
-    first = cat.product_list(pageNum=1, pageSize=7)
+    first = cat.product_list(page_num=1, page_size=7)
     assert first["total"] == online and len(first["list"]) == 7
     last_page = -(-online // 7)
-    assert len(cat.product_list(pageNum=last_page, pageSize=7)["list"]) == online - 7 * (
+    assert len(cat.product_list(page_num=last_page, page_size=7)["list"]) == online - 7 * (
         last_page - 1)
-    beyond = cat.product_list(pageNum=last_page + 1, pageSize=7)
+    beyond = cat.product_list(page_num=last_page + 1, page_size=7)
     assert beyond == {"pageNum": last_page + 1, "pageSize": 7, "total": online, "list": []}
 
 
 def test_p2_paging_totals_and_empty_page_past_the_end(cat: Catalogue) -> None:
-    data = cat.product_list_v2(keyWord="phone case", page=50, size=3)
+    data = cat.product_list_v2(key_word="phone case", page=50, size=3)
     assert data["pageNumber"] == 50 and data["pageSize"] == 3
     assert data["totalPages"] == -(-data["totalRecords"] // 3)
     assert len(data["content"]) == 1 and data["content"][0]["productList"] == []
-    nothing = cat.product_list_v2(keyWord="zzzz qqqq")
+    nothing = cat.product_list_v2(key_word="zzzz qqqq")
     assert nothing["totalRecords"] == 0 and nothing["totalPages"] == 0
     assert nothing["content"][0]["searchHit"] == "1::0"
 
@@ -194,24 +194,24 @@ def test_p2_paging_totals_and_empty_page_past_the_end(cat: Catalogue) -> None:
 def test_category_filter_matches_subtree(cat: Catalogue) -> None:
     demo = cat.products[0]
     one, two, three = cat.category_path(demo.category_id)
-    totals = [cat.product_list(categoryId=c.id)["total"] for c in (one, two, three)]
+    totals = [cat.product_list(category_id=c.id)["total"] for c in (one, two, three)]
     assert totals[0] >= totals[1] >= totals[2] >= 1
-    assert cat.product_list(categoryId="no-such-id")["total"] == 0
+    assert cat.product_list(category_id="no-such-id")["total"] == 0
 
 
 def test_ordering_by_listed_num(cat: Catalogue) -> None:
-    asc = cat.product_list(orderBy="listedNum", sort="asc", pageSize=200)["list"]
+    asc = cat.product_list(order_by="listedNum", sort="asc", page_size=200)["list"]
     nums = [i["listedNum"] for i in asc]
     assert nums == sorted(nums)
-    default = cat.product_list(pageSize=200)["list"]
+    default = cat.product_list(page_size=200)["list"]
     assert default[0]["productSku"] == DEMO_SKU  # the newest product leads createAt desc
 
 
 def test_money_dumps_with_two_decimals(cat: Catalogue) -> None:
-    text = dumps(cat.product_query(productSku=DEMO_SKU)).decode()
+    text = dumps(cat.product_query(product_sku=DEMO_SKU)).decode()
     assert '"variantSellPrice":10.00' in text and '"variantSellPrice":8.13' in text
     assert '"productSugSellPrice":19.99' in text and '"sellPrice":"8.13-10.00"' in text
-    item = cat.product_list(productSku=DEMO_SKU)["list"][0]
+    item = cat.product_list(product_sku=DEMO_SKU)["list"][0]
     assert isinstance(item["sellPrice"], Decimal) and dumps(item["sellPrice"]) == b"8.13"
 
 
@@ -251,7 +251,7 @@ def test_zero_stock_rows_are_reported(cat: Catalogue) -> None:
 
 
 def test_country_filter_keeps_only_products_stocked_there(cat: Catalogue) -> None:
-    data = cat.product_list_v2(countryCode="US", size=100)
+    data = cat.product_list_v2(country_code="US", size=100)
     assert data["totalRecords"] > 0
     assert all(i["warehouseInventoryNum"] > 0 for i in data["content"][0]["productList"])
     assert [s["countryCode"] for s in data["content"][0]["storeList"]] == ["US"]
@@ -259,7 +259,7 @@ def test_country_filter_keeps_only_products_stocked_there(cat: Catalogue) -> Non
 
 def test_inventory_by_pid_shape(cat: Catalogue) -> None:
     demo = cat.products[0]
-    data = cat.inventory_by_pid(demo.pid, countryCode="US")
+    data = cat.inventory_by_pid(demo.pid, country_code="US")
     assert [r["countryCode"] for r in data["inventories"]] == ["US"]
     assert list(data["inventories"][0]) == [
         "areaEn", "areaId", "countryCode", "totalInventoryNum", "cjInventoryNum",
@@ -270,10 +270,10 @@ def test_inventory_by_pid_shape(cat: Catalogue) -> None:
 
 def test_variant_queries(cat: Catalogue) -> None:
     demo = cat.products[0]
-    variants = cat.variant_query(productSku=DEMO_SKU)
+    variants = cat.variant_query(product_sku=DEMO_SKU)
     assert [v["vid"] for v in variants] == [v.vid for v in demo.variants]
     assert "inventories" not in variants[0]
-    one = cat.variant_query(variantSku=demo.variants[1].sku)
+    one = cat.variant_query(variant_sku=demo.variants[1].sku)
     assert [v["variantSku"] for v in one] == [demo.variants[1].sku]
     by_vid = cat.variant_by_vid(demo.variants[0].vid.lower(), features=["enable_inventory"])
     assert by_vid["createTime"].endswith(".000+00:00") and "inventories" in by_vid

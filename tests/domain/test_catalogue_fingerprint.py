@@ -55,19 +55,19 @@ def answers_digest(c: Catalogue) -> str:
     """Every product endpoint's answer for a spread of products and searches."""
     parts: list[object] = [
         c.get_category(),
-        c.product_list(pageSize=200),
-        c.product_list(pageNum=2, pageSize=200, sort="asc"),
-        c.product_list(orderBy="listedNum", pageSize=50, countryCode="US"),
+        c.product_list(page_size=200),
+        c.product_list(page_num=2, page_size=200, sort="asc"),
+        c.product_list(order_by="listedNum", page_size=50, country_code="US"),
         c.product_list_v2(size=100, features=["enable_category", "enable_description"]),
-        c.product_list_v2(size=100, keyWord="phone case", orderBy=2, sort="asc"),
-        c.product_list_v2(size=50, orderBy=4, countryCode="CN", startWarehouseInventory=1,
+        c.product_list_v2(size=100, key_word="phone case", order_by=2, sort="asc"),
+        c.product_list_v2(size=50, order_by=4, country_code="CN", start_warehouse_inventory=1,
                           features=["enable_video"]),
     ]
     for p in c.products:
         if not p.online:
             continue
         parts.append(c.product_query(pid=p.pid, features=["enable_inventory", "enable_video"]))
-        parts.append(c.variant_query(productSku=p.sku))
+        parts.append(c.variant_query(product_sku=p.sku))
         parts.append(c.inventory_by_pid(p.pid))
         parts.append(c.stock_by_sku(p.sku))
         for v in p.variants:

@@ -1,0 +1,40 @@
+"""Handlers that pass a route's fields, snake_cased, to one method of the domain.
+
+CJ's wire names are camelCase (``productSku``, ``lv2categoryList``); domain methods take
+snake_case keyword arguments (``product_sku``, ``lv2category_list``) and no ``**kwargs``, so a
+route field the domain does not take is a ``TypeError`` at the first call, and
+``tests/api/test_route_fields.py`` finds it without a call by reading :attr:`CatalogueView.method`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cjsim.call import Call
+
+_HUMP = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+@cache
+def snake(name: str) -> str:
+    """``productSku`` -> ``product_sku``; ``lv2categoryList`` -> ``lv2category_list``."""
+    return _HUMP.sub(lambda m: "_" + m.group(1).lower(), name)
+
+
+@dataclass(frozen=True)
+class CatalogueView:
+    """A route handler: ``catalogue.<method>(**snake_cased params, reserved=live holds)``."""
+
+    method: str
+    live_stock: bool = True  # pass ``reserved``: the view reports stock
+
+    def __call__(self, call: Call) -> Any:
+        domain = call.sim.domain
+        kwargs = {snake(name): value for name, value in call.params.items()}
+        if self.live_stock:
+            kwargs["reserved"] = domain.reserved()
+        return getattr(domain.catalogue, self.method)(**kwargs)
