@@ -17,6 +17,7 @@ P1 = (Field("pageNum", "int", min=1, default=1), Field("pageSize", "int", min=1,
 P2 = (Field("page", "int", min=1, max=1000, default=1), Field("size", "int", min=1, max=100, default=10))
 FEATURES = Field("features", "list")
 COUNTRY = Field("countryCode", "str", max_len=2)
+SUPPLIER = (Field("supplierId", "str"), Field("verifiedWarehouse", "int"))
 
 
 get_category = CatalogueView("get_category", live_stock=False)
@@ -45,6 +46,7 @@ ROWS: list[Route] = [
           Field("sort", "str", choices=("desc", "asc", "DESC", "ASC")),
           Field("productType", "str", choices=("ORDINARY_PRODUCT", "SUPPLIER_PRODUCT")),
           Field("isFreeShipping", "int", choices=(0, 1)),
+          Field("minListedNum", "int"), Field("maxListedNum", "int"), *SUPPLIER,
           family="products", summary="Legacy product search (P1 paging); GET only."),
     route("product/listV2", "GET", product_list_v2, *P2,
           Field("keyWord", "str"), Field("categoryId", "str"),
@@ -55,7 +57,7 @@ ROWS: list[Route] = [
           Field("timeStart", "int"), Field("timeEnd", "int"),
           Field("orderBy", "int", choices=(0, 1, 2, 3, 4)),
           Field("sort", "str", choices=("desc", "asc", "DESC", "ASC")),
-          FEATURES, Field("productType", "int"),
+          FEATURES, Field("productType", "int"), *SUPPLIER,
           family="products", summary="Product search (P2 paging); productList first."),
     route("product/query", "GET", product_query, *_WHICH, FEATURES, COUNTRY,
           family="products", summary="One product with its variants (pid, productSku or variantSku)."),

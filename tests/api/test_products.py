@@ -223,3 +223,27 @@ def test_a_bad_catalogue_file_fails_at_construction(tmp_path: Path) -> None:
         Simulator(catalog=str(path))
     with pytest.raises(ValueError, match="cannot read"):
         Simulator(catalog=str(tmp_path / "missing.json"))
+
+
+def test_search_filters_reach_the_catalogue_through_http(shop: Shop) -> None:
+    """CJ's camelCase query fields arrive as the catalogue's snake_case filters, typed."""
+    cat = shop.sim.catalogue
+    demo = cat.products[0]
+    one, two = (cat.category_path(demo.category_id)[i].id for i in (0, 1))
+    http = shop.ok("GET", "product/list", query_string={
+        "pageSize": "200", "productName": "手机壳", "categoryId": one, "countryCode": "US",
+        "minPrice": "8.13", "maxPrice": "8.13", "startInventory": "1", "endInventory": "99999",
+        "createTimeFrom": "2025-11-02 10:14:12", "createTimeTo": "2025-11-02 10:14:12",
+        "orderBy": "listedNum", "sort": "asc", "productType": "ORDINARY_PRODUCT",
+        "isFreeShipping": "0"})
+    assert [item["pid"] for item in http["list"]] == [demo.pid]
+    http = shop.ok("GET", "product/listV2", query_string={
+        "size": "100", "keyWord": "phone case", "lv2categoryList": two,
+        "lv3categoryList": demo.category_id, "countryCode": "US", "startSellPrice": "8",
+        "endSellPrice": "8.2", "startWarehouseInventory": "1", "endWarehouseInventory": "99999",
+        "addMarkStatus": "0", "timeStart": str(demo.create_us // 1000),
+        "timeEnd": str(demo.create_us // 1000), "orderBy": "2", "sort": "asc",
+        "productType": "11", "features": "enable_category"})
+    items = http["content"][0]["productList"]
+    assert [item["id"] for item in items] == [demo.pid]
+    assert items[0]["threeCategoryName"] == "Phone Cases & Covers"

@@ -96,9 +96,26 @@ def _other(c: Catalogue) -> Product:
     return next(p for p in _online(c) if _level(c, p, 1) != top)
 
 
+def _supplier(c: Catalogue) -> str:
+    return next(p.supplier_id for p in _online(c) if p.supplier_id)
+
+
+def _mid_listed(c: Catalogue) -> int:
+    return int(_median([p.listed_num for p in _online(c)]))
+
+
 def _words(text: str, name: str) -> bool:
     return all(w in name.lower() for w in text.lower().split())
 
+
+SUPPLIER_CASES = [
+    Case("supplierId", lambda c: {"supplier_id": _supplier(c).lower()},
+         lambda c, p: p.supplier_id == _supplier(c)),
+    Case("verifiedWarehouse", lambda c: {"verified_warehouse": 1},
+         lambda c, p: p.product_type == "ORDINARY_PRODUCT"),
+    Case("verifiedWarehouse", lambda c: {"verified_warehouse": 2},
+         lambda c, p: p.product_type == "SUPPLIER_PRODUCT", "verifiedWarehouse 2"),
+]
 
 LIST_CASES = [
     Case("productNameEn", lambda c: {"product_name_en": "Phone Case"},
@@ -134,6 +151,11 @@ LIST_CASES = [
     Case("isFreeShipping", lambda c: {"is_free_shipping": 1}, lambda c, p: p.free_shipping),
     Case("isFreeShipping", lambda c: {"is_free_shipping": 0}, lambda c, p: not p.free_shipping,
          "isFreeShipping 0"),
+    Case("minListedNum", lambda c: {"min_listed_num": _mid_listed(c)},
+         lambda c, p: p.listed_num >= _mid_listed(c)),
+    Case("maxListedNum", lambda c: {"max_listed_num": _mid_listed(c)},
+         lambda c, p: p.listed_num <= _mid_listed(c)),
+    *SUPPLIER_CASES,
 ]
 
 V2_CASES = [
@@ -176,6 +198,7 @@ V2_CASES = [
          "productType 10 video"),
     Case("productType", lambda c: {"product_type": 11}, lambda c, p: not p.is_video,
          "productType 11 no video"),
+    *SUPPLIER_CASES,
 ]
 
 
@@ -308,6 +331,19 @@ def test_list_v2_product_type_outside_4_10_11_filters_nothing(cat: Catalogue,
                                                               product_type: int) -> None:
     """CJ documents 4, 10 and 11 only; other values have no known meaning, so no filter."""
     assert v2_pids(cat, product_type=product_type) == v2_pids(cat)
+
+
+@pytest.mark.parametrize("search", [list_pids, v2_pids])
+@pytest.mark.parametrize("verified", [0, 3, 9])
+def test_verified_warehouse_outside_1_2_filters_nothing(cat: Catalogue, verified: int,
+                                                        search: Callable[..., list[str]]) -> None:
+    """CJ documents 1 (verified) and 2 (unverified) only: other values select nothing out."""
+    assert search(cat, verified_warehouse=verified) == search(cat)
+
+
+def test_list_v2_enable_combine_changes_nothing(cat: Catalogue) -> None:
+    """No combined products are generated, so the feature has nothing to add."""
+    assert cat.product_list_v2(size=200, features=["enable_combine"]) == cat.product_list_v2(size=200)
 
 
 def test_list_v2_sort_has_no_direction_under_best_match(cat: Catalogue) -> None:

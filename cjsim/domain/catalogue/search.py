@@ -33,6 +33,8 @@ class SearchViews(CatalogueIndex):
         create_time_from: int | None = None, create_time_to: int | None = None,
         order_by: str | None = None, sort: str | None = None,
         product_type: str | None = None, is_free_shipping: bool | int | None = None,
+        min_listed_num: int | None = None, max_listed_num: int | None = None,
+        supplier_id: str | None = None, verified_warehouse: int | None = None,
         reserved: Reserved | None = None,
     ) -> dict[str, Any]:
         """P1 search. Filters AND together; unknown ids simply match nothing."""
@@ -72,6 +74,11 @@ class SearchViews(CatalogueIndex):
             items = [p for p in items if p.product_type == product_type]
         if is_free_shipping is not None:
             items = [p for p in items if p.free_shipping == bool(is_free_shipping)]
+        if min_listed_num is not None:
+            items = [p for p in items if p.listed_num >= min_listed_num]
+        if max_listed_num is not None:
+            items = [p for p in items if p.listed_num <= max_listed_num]
+        items = self._by_supplier(items, supplier_id, verified_warehouse)
         order = order_by or "createAt"
         if order not in ("createAt", "listedNum"):
             raise illegal("orderBy must be createAt or listedNum")
@@ -106,6 +113,7 @@ class SearchViews(CatalogueIndex):
         add_mark_status: int | None = None, time_start: int | None = None,
         time_end: int | None = None, order_by: int | None = None, sort: str | None = None,
         features: Sequence[str] = (), product_type: int | None = None,
+        supplier_id: str | None = None, verified_warehouse: int | None = None,
         reserved: Reserved | None = None,
     ) -> dict[str, Any]:
         """P2 search. ``timeStart``/``timeEnd`` are epoch milliseconds, as CJ sends them."""
@@ -142,6 +150,7 @@ class SearchViews(CatalogueIndex):
         if time_end is not None:
             items = [p for p in items if p.create_us // 1000 <= time_end]
         items = _by_product_type(items, product_type)
+        items = self._by_supplier(items, supplier_id, verified_warehouse)
         items = self._order_v2(items, order_by, sort, key_word, stock)
         total = len(items)
         with_category = "enable_category" in features
@@ -156,6 +165,19 @@ class SearchViews(CatalogueIndex):
         }
         return {"pageSize": size, "pageNumber": page, "totalRecords": total,
                 "totalPages": -(-total // size) if total else 0, "content": [content]}
+
+    def _by_supplier(self, items: list[Product], supplier_id: str | None,
+                     verified: int | None) -> list[Product]:
+        """supplierId: that supplier's products; verifiedWarehouse 1 verified, 2 unverified.
+
+        Other verifiedWarehouse values have no documented meaning and select nothing out.
+        """
+        if supplier_id:
+            wanted = supplier_id.strip().upper()
+            items = [p for p in items if p.supplier_id.upper() == wanted]
+        if verified in (1, 2):
+            items = [p for p in items if self._verified(p) == verified]
+        return items
 
     def _keyword_hit(self, p: Product, words: Sequence[str], keyword: str) -> bool:
         if _all_in(words, p.name_en.lower()):
