@@ -40,6 +40,8 @@ class ProductViews(CatalogueIndex):
             out.append({"categoryFirstName": first.name, "categoryFirstList": seconds})
         return out
 
+    # -- pieces shared by the views that return variants ------------------------------------
+
     def _inventory_rows(self, v: Variant, reserved: Reserved | None,
                         country: str | None = None) -> list[dict[str, Any]]:
         verified = self._verified(self.product_of(v))
