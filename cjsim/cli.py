@@ -129,6 +129,13 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
               "state, create accounts and move time. Give --admin-token TOKEN (clients send "
               "'Authorization: Bearer TOKEN') or --insecure-admin.", file=sys.stderr)
         return 2
+    from cjsim.store.base import check_prefix
+
+    try:
+        check_prefix(args.store_prefix, "--store-prefix")
+    except ValueError as exc:
+        print(f"cjsim: {exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.quiet:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck
+from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck, check_prefix
 from cjsim.store.memory import MemoryStore
 
 
 def open_store(url: str | Store | None = None, prefix: str = "cjsim") -> Store:
     if isinstance(url, Store):
         return url
+    check_prefix(prefix)  # refused on every backend, so a typo is caught before Redis is used
     if url is None or url in ("memory://", "memory", ""):
         return MemoryStore()
     if url.startswith("sqlite:///"):

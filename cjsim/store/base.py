@@ -161,6 +161,24 @@ class Store(ABC):
             tx.delete("meta", "seeded")
 
 
+# Characters a store prefix may not hold: Redis glob syntax (a prefix must never widen the
+# pattern that finds its own keys) and the braces that delimit it inside every key.
+PREFIX_FORBIDDEN = frozenset("*?[]\\^{}")
+
+
+def check_prefix(prefix: object, name: str = "store_prefix") -> str:
+    """``prefix`` if it can name one simulator's keys, else a ValueError naming ``name``."""
+    if not isinstance(prefix, str) or not prefix:
+        raise ValueError(f"{name} must be a non-empty string, not {prefix!r}")
+    bad = sorted({c for c in prefix if c in PREFIX_FORBIDDEN or not c.isprintable() or c.isspace()})
+    if bad:
+        raise ValueError(f"{name} {prefix!r} may not contain {' '.join(repr(c) for c in bad)} "
+                         "(glob characters, braces, spaces and control characters are refused)")
+    if len(prefix) > 100:
+        raise ValueError(f"{name} is {len(prefix)} characters long; at most 100")
+    return prefix
+
+
 def sorted_items(pairs: Iterable[tuple[str, Doc]]) -> list[tuple[str, Doc]]:
     return sorted(pairs, key=lambda kv: kv[0])
 

@@ -4,7 +4,10 @@
   both take the last slot of a window.
 * Document transactions hold a short Redis lock and apply their writes in one MULTI/EXEC.
 * The clock state lives in Redis, so all workers share one simulated time.
-* ``prefix`` separates independent simulators on one Redis.
+* ``prefix`` separates independent simulators on one Redis. Every key is ``{PREFIX}:...``:
+  the braces delimit it, so no prefix's keys start with another's (``cjsim`` and
+  ``cjsim:staging`` never meet), and they make the prefix a Redis Cluster hash tag. A
+  prefix may not hold glob characters or braces (``check_prefix``).
 
 Windows are in simulated time, so Redis TTLs (real time) are only a safety net that
 forgets idle keys; "total" quotas never expire. Any connection failure raises
@@ -34,6 +37,7 @@ from cjsim.store.base import (
     StoreUnavailable,
     Txn,
     WindowCheck,
+    check_prefix,
     overlay,
     prune_before,
     sorted_items,
@@ -101,6 +105,11 @@ return 0
 
 
 
+def glob_escape(text: str) -> str:
+    """``text`` as a literal inside a Redis MATCH pattern."""
+    return "".join("\\" + c if c in "*?[]\\^" else c for c in text)
+
+
 class _RedisTxn(Txn):
     def __init__(self, store: RedisStore, parent: _RedisTxn | None = None) -> None:
         self._store = store
@@ -147,7 +156,8 @@ class _RedisTxn(Txn):
 class RedisStore(Store):
     def __init__(self, url: str, prefix: str = "cjsim") -> None:
         self.url = url
-        self.prefix = prefix
+        self.prefix = check_prefix(prefix)
+        self._root = "{" + prefix + "}"
         self._client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1,
                                             health_check_interval=0)
         self._limit_script = self._client.register_script(LIMIT_SCRIPT)
@@ -155,7 +165,7 @@ class RedisStore(Store):
         self._local = threading.local()
 
     def _k(self, *parts: str) -> str:
-        return ":".join((self.prefix, *parts))
+        return ":".join((self._root, *parts))
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -313,7 +323,7 @@ class RedisStore(Store):
         if keep_clock:
             keep.add(self._k("clock"))
         with self._guard():
-            batch = [k for k in self._client.scan_iter(match=f"{self.prefix}:*", count=1000)
+            batch = [k for k in self._client.scan_iter(match=glob_escape(self._root) + ":*", count=1000)
                      if k.decode() not in keep]
             for start in range(0, len(batch), 500):
                 self._client.delete(*batch[start:start + 500])
