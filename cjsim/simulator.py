@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cjsim.audit import request_marks
 from cjsim.clock import Clock, iso
 from cjsim.domain.accounts import Account, Accounts, iter_account_specs
+from cjsim.domain.delivery import LOG as DELIVERY_LOG
 from cjsim.domain.ids import Entropy
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.runtime import CatalogSource, Domain
@@ -143,9 +144,12 @@ class Simulator:
             raise
 
     def reset(self) -> None:
-        """Back to the start: configured accounts, fresh counters, tokens, journal."""
+        """Back to the start: configured accounts, fresh counters, tokens, journal. Under a
+        seed the accounts get the openIds and apiKeys they had at start (the id and key
+        sequences restart); the logs' ids keep counting, so a reader polling ``since`` an id
+        misses nothing. The clock is overwritten, never absent (absent means lost state)."""
         self.domain.reset()  # queued webhook deliveries belong to the state being wiped
-        self.store.wipe()
+        self.store.wipe(keep_clock=True, keep_seqs=_counts_across_reset)
         self.entropy.reset()
         self.clock.reset()
         if self.store.claim_seed():
@@ -272,6 +276,16 @@ class Simulator:
 
     def clear_violations(self) -> None:
         self.store.clear_log(VIOLATIONS)
+
+
+# Sequences that number log entries (and the scenario version other workers follow): they
+# keep counting across a reset. Every other sequence (openIds, key entropy, order ids, ...)
+# restarts, so a seeded simulator's reset gives the ids and keys it gave at start.
+_KEPT_SEQS = frozenset({"journal", VIOLATIONS, DELIVERY_LOG, "scenario-version"})
+
+
+def _counts_across_reset(name: str) -> bool:
+    return name in _KEPT_SEQS or name.startswith("log:")
 
 
 def _public_time(entry: dict[str, Any]) -> dict[str, Any]:

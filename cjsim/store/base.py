@@ -12,7 +12,7 @@ transaction. A transaction that raises stores nothing.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, NamedTuple
 
@@ -138,8 +138,9 @@ class Store(ABC):
 
     # -- lifecycle -------------------------------------------------------------------
     @abstractmethod
-    def wipe(self, keep_clock: bool = False) -> None:
-        """Forget every document, window and log (sequences keep counting)."""
+    def wipe(self, keep_clock: bool = False, keep_seqs: Callable[[str], bool] | None = None) -> None:
+        """Forget every document, window and log. Sequences keep counting, unless
+        ``keep_seqs`` is given: then every sequence it does not keep restarts from 1."""
 
     def health(self) -> tuple[bool, str]:
         return True, "ok"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right, insort
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -219,8 +219,10 @@ class MemoryStore(Store):
     def save_clock(self, state: ClockState) -> None:
         self._clock = state
 
-    def wipe(self, keep_clock: bool = False) -> None:
+    def wipe(self, keep_clock: bool = False, keep_seqs: Callable[[str], bool] | None = None) -> None:
         with self._lock:
+            if keep_seqs is not None:
+                self._seqs = {name: value for name, value in self._seqs.items() if keep_seqs(name)}
             self._docs.clear()
             self._sliding.clear()
             self._fixed.clear()

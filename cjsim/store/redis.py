@@ -20,7 +20,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -318,11 +318,16 @@ class RedisStore(Store):
                 "offset": state.offset_us})
 
     # -- lifecycle -------------------------------------------------------------------------
-    def wipe(self, keep_clock: bool = False) -> None:
+    def wipe(self, keep_clock: bool = False, keep_seqs: Callable[[str], bool] | None = None) -> None:
         keep = {self._k("seq"), self._k("hitseq")}
         if keep_clock:
             keep.add(self._k("clock"))
         with self._guard():
+            if keep_seqs is not None:
+                names = [n.decode() for n in self._client.hkeys(self._k("seq"))]  # type: ignore[union-attr]
+                restart = [name for name in names if not keep_seqs(name)]
+                if restart:
+                    self._client.hdel(self._k("seq"), *restart)
             batch = [k for k in self._client.scan_iter(match=glob_escape(self._root) + ":*", count=1000)
                      if k.decode() not in keep]
             for start in range(0, len(batch), 500):

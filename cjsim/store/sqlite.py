@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -236,8 +236,12 @@ class SqliteStore(Store):
                          "VALUES (1, ?, ?, ?)", (int(state.frozen), state.frozen_at_us, state.offset_us))
 
     # -- lifecycle -------------------------------------------------------------------------
-    def wipe(self, keep_clock: bool = False) -> None:
+    def wipe(self, keep_clock: bool = False, keep_seqs: Callable[[str], bool] | None = None) -> None:
         with self._immediate() as conn:
+            if keep_seqs is not None:
+                names = [row[0] for row in conn.execute("SELECT name FROM seqs")]
+                conn.executemany("DELETE FROM seqs WHERE name=?",
+                                 [(name,) for name in names if not keep_seqs(name)])
             for table in ("docs", "hits", "windows", "logs"):
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
             if not keep_clock:
