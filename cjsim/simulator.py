@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cjsim.audit import request_marks
-from cjsim.clock import Clock, iso
+from cjsim.clock import Clock, ClockState, iso
 from cjsim.domain.accounts import Account, Accounts, iter_account_specs
 from cjsim.domain.delivery import LOG as DELIVERY_LOG
 from cjsim.domain.ids import Entropy
@@ -99,7 +100,9 @@ class Simulator:
             profile, strictness=strictness, throttle_status=throttle_status,
             daily_limit=daily_limit, daily_tz=daily_tz, rules=rules)
         self.store: Store = open_store(store, prefix=store_prefix)
-        self.clock = Clock(self.store, frozen=clock == "frozen", start=start)
+        self._state_guard = _StateGuard(self.store, self._recover)
+        self._recover_lock = threading.RLock()
+        self.clock = Clock(self._state_guard, frozen=clock == "frozen", start=start)
         self.entropy = Entropy(seed, counter=lambda: self.store.next_seq("entropy"))
         self.journal_size = journal_size
         self.violations_size = violations_size
@@ -128,9 +131,11 @@ class Simulator:
             self._account_specs = [{"email": DEMO_EMAIL}]
         if self.store.claim_seed():
             self._seed_state()
+        self._state_guard.armed = True  # from now on a missing clock means lost state
         from cjsim.app import create_app
 
         self.app = create_app(self)
+        self.app.before_request(self._control_state_check)
 
     # -- lifecycle -----------------------------------------------------------------------
     def _seed_state(self) -> None:
@@ -142,6 +147,53 @@ class Simulator:
         except Exception:
             self.store.unclaim_seed()
             raise
+
+    # -- lost state (Redis restarted without persistence, FLUSHALL) -----------------------
+    def ensure_state(self) -> None:
+        """Re-create the start state now if the store lost it (the clock is the sentinel:
+        written before anything else and never absent otherwise, reset included)."""
+        _ = self.clock.state
+
+    def _control_state_check(self) -> None:
+        """Control calls may read state before the clock (GET /accounts): check first.
+        Health does its own check, so an unreachable store stays its 503 "degraded"."""
+        from flask import request
+
+        if request.path != "/__cjsim/health":
+            self.ensure_state()
+
+    def _recover(self) -> ClockState:
+        """The store answered but the clock was gone: everything else is gone too. Put back
+        the clock (where this process last saw it, so simulated time does not jump back; the
+        configured start if it never saw one) and the configured accounts, and record it for
+        health. Several workers may notice at once: the store's seed claim lets one seed."""
+        with self._recover_lock:
+            state = self.store.load_clock()
+            if state is not None:  # another thread or worker recovered meanwhile
+                return state
+            last = self._state_guard.last
+            if last is not None:
+                self.store.save_clock(last)
+            else:
+                self.clock.reset()
+            state = self.store.load_clock()
+            assert state is not None
+            self.entropy.reset()
+            seeded = self.store.claim_seed()
+            if seeded:
+                self._seed_state()
+            now = self.clock.now_us()
+            detail = (f"the store ({self.store.url}) lost the simulator's state (a Redis restart "
+                      "without persistence or a FLUSHALL?); the clock and the configured "
+                      "accounts were re-created, tokens, orders and counters are gone")
+            self.store.put("meta", "recovered", {"at": iso(now), "detail": detail})
+            log.warning("%s; clock at %s, %d account(s) re-created", detail, iso(now),
+                        len(self._account_specs) if seeded else 0)
+            return state
+
+    def recovery(self) -> dict[str, Any] | None:
+        """The last recovery from lost state since the last reset (health shows it)."""
+        return self.store.get("meta", "recovered")
 
     def reset(self) -> None:
         """Back to the start: configured accounts, fresh counters, tokens, journal. Under a
@@ -276,6 +328,27 @@ class Simulator:
 
     def clear_violations(self) -> None:
         self.store.clear_log(VIOLATIONS)
+
+
+class _StateGuard:
+    """The clock's state backend: the store, plus the check that its state still exists.
+    Every CJ call reads the clock first, so the check costs no extra round trip."""
+
+    def __init__(self, store: Store, on_lost: Callable[[], ClockState]) -> None:
+        self.store = store
+        self.on_lost = on_lost
+        self.armed = False
+        self.last: ClockState | None = None
+
+    def load_clock(self) -> ClockState | None:
+        state = self.store.load_clock()
+        if state is None:
+            return self.on_lost() if self.armed else None
+        self.last = state
+        return state
+
+    def save_clock(self, state: ClockState) -> None:
+        self.store.save_clock(state)
 
 
 # Sequences that number log entries (and the scenario version other workers follow): they

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, request
 from cjsim.app import json_response
 from cjsim.clock import parse_instant
 from cjsim.domain.accounts import AccountError
+from cjsim.store import StoreUnavailable
 
 blueprint = Blueprint("cjsim_control", __name__, url_prefix="/__cjsim")
 
@@ -52,10 +53,19 @@ def _int_arg(name: str) -> int | None:
 
 @blueprint.get("/health")
 def health() -> Response:
-    ok, detail = _sim().store.health()
+    """ok, or 503 degraded while the store is out of reach. A store that lost the state is
+    put back first (``Simulator.ensure_state``); ``recovered`` then says when and why."""
+    sim = _sim()
+    ok, detail = sim.store.health()
     if ok:
-        return json_response({"status": "ok"})
-    return json_response({"status": "degraded", "detail": detail}, 503)
+        try:
+            sim.ensure_state()
+            recovered = sim.recovery()
+        except StoreUnavailable as exc:
+            ok, detail = False, str(exc)
+    if not ok:
+        return json_response({"status": "degraded", "detail": detail}, 503)
+    return json_response({"status": "ok", **({"recovered": recovered} if recovered else {})})
 
 
 @blueprint.route("/clock", methods=["GET", "POST"])
