@@ -1,10 +1,14 @@
 """Webhook delivery: real HTTP POSTs off the request thread, with retries, every attempt logged.
 
-Why a queue and one lazily started worker per simulator: an API call must never wait on a
-receiver (cj-api §8.2), and a simulator that never sends a message must not cost a thread.
-The worker exits after a short idle spell and is restarted by the next message; retries wait
-on ``threading.Timer``, so a failing receiver does not hold up the others. The dispatcher
-keeps no reference to its simulator, so a forgotten simulator can still be collected.
+Why lanes: an API call must never wait on a receiver (cj-api §8.2), and one account's slow
+receivers must never delay another account's messages. Each account has its own FIFO lane
+(its messages keep their order); a small pool of worker threads, started on demand and
+gone after a short idle spell, takes one message at a time from the account whose turn it
+is, and an account with a message in flight is skipped until that attempt ends. So an
+account with hanging receivers holds at most one worker, for at most the timeout. Lanes are
+bounded: a message that finds its account's lane full is dropped, recorded (outcome
+``dropped``) and logged. Retries wait on ``threading.Timer`` and rejoin the lane's end. The
+dispatcher keeps no reference to its simulator, so a forgotten simulator can be collected.
 
 Each attempt is appended to the bounded log ``webhook_deliveries`` in the store (the control
 API's ``GET /__cjsim/webhooks/deliveries``), with simulated time from the one clock.
@@ -16,8 +20,8 @@ import base64
 import hashlib
 import hmac
 import logging
-import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -35,6 +39,8 @@ log = logging.getLogger("cjsim.webhooks")
 
 LOG = "webhook_deliveries"
 IDLE_S = 2.0  # a worker with nothing to do for this long exits
+MAX_WORKERS = 16  # deliveries in flight at once, one per account at most
+MAX_QUEUED = 1000  # messages waiting per account; more are dropped (and recorded)
 
 
 @dataclass(frozen=True)
@@ -60,15 +66,23 @@ class Dispatcher:
         self.store = store
         self.now_us = now_us
         self.options = options
-        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self.max_workers = MAX_WORKERS
+        self.max_queued = MAX_QUEUED
         self._lock = threading.Condition()
-        self._worker: threading.Thread | None = None
+        self._lanes: dict[int, deque[Job]] = {}  # per account, oldest first
+        self._ready: deque[int] = deque()  # accounts with a lane and nothing in flight
+        self._busy: set[int] = set()  # accounts with an attempt in flight
+        self._workers: set[threading.Thread] = set()
+        self._idle = 0  # workers waiting for a lane
+        self._dropping: set[int] = set()  # accounts whose drop was logged (until drained)
         self._waiting: dict[int, threading.Timer] = {}  # retries waiting for their delay
         self._tokens = 0
         self._outstanding = 0  # queued, in flight or waiting for a retry
         self._generation = 0
         self._closed = False
-        self._session: requests.Session | None = None
+        self._local = threading.local()  # each worker's requests.Session
+        self._sessions: list[requests.Session] = []
+        self._session_lock = threading.Lock()
 
     # -- queueing ------------------------------------------------------------------------
     def submit(self, job: Job) -> None:
@@ -78,25 +92,67 @@ class Dispatcher:
         with self._lock:
             if self._closed:
                 return
-            self._outstanding += 1
-            self._queue.put(replace(job, generation=self._generation))
-            self._ensure_worker()
+            job = replace(job, generation=self._generation)
+            queued = self._enqueue(job)
+            if queued:
+                self._outstanding += 1
+        if not queued:
+            self._drop(job)
 
-    def _ensure_worker(self) -> None:  # under the lock
-        if self._worker is None:
-            self._worker = threading.Thread(target=self._run, name="cjsim-webhooks", daemon=True)
-            self._worker.start()
+    def _enqueue(self, job: Job) -> bool:  # under the lock
+        lane = self._lanes.get(job.open_id)
+        if lane is None:
+            lane = self._lanes[job.open_id] = deque()
+        elif len(lane) >= self.max_queued:
+            return False
+        lane.append(job)
+        if len(lane) == 1 and job.open_id not in self._busy:
+            self._ready.append(job.open_id)
+        self._lock.notify()
+        if len(self._ready) > self._idle and len(self._workers) < self.max_workers:
+            worker = threading.Thread(target=self._run, name="cjsim-webhooks", daemon=True)
+            self._workers.add(worker)
+            worker.start()
+        return True
+
+    def _drop(self, job: Job) -> None:
+        """The account's lane is full: the message is not sent; say so once per spell."""
+        with self._lock:
+            first = job.open_id not in self._dropping
+            self._dropping.add(job.open_id)
+        if first:
+            log.warning("webhook queue of openId %s is full (%d waiting): dropping %s; further "
+                        "drops are recorded in the delivery log until it drains",
+                        job.open_id, self.max_queued, job.message_id)
+        self._record(job, "dropped", None,
+                     f"the delivery queue of openId {job.open_id} is full ({self.max_queued} waiting)")
+
+    def _next(self) -> Job | None:
+        """The next message to send, waiting for one; None when this worker should exit."""
+        me = threading.current_thread()
+        with self._lock:
+            while not self._ready:
+                if self._closed:
+                    self._workers.discard(me)
+                    return None
+                self._idle += 1
+                woke = self._lock.wait(timeout=IDLE_S)
+                self._idle -= 1
+                if not woke and not self._ready:
+                    self._workers.discard(me)
+                    return None
+            open_id = self._ready.popleft()
+            lane = self._lanes[open_id]
+            job = lane.popleft()
+            if not lane:
+                del self._lanes[open_id]
+                self._dropping.discard(open_id)
+            self._busy.add(open_id)
+            return job
 
     def _run(self) -> None:
         while True:
-            try:
-                job = self._queue.get(timeout=IDLE_S)
-            except queue.Empty:
-                with self._lock:
-                    if self._queue.empty():
-                        self._worker = None
-                        return
-                continue
+            job = self._next()
             if job is None:
                 return
             try:
@@ -104,6 +160,11 @@ class Dispatcher:
             except Exception:  # never let one bad job kill deliveries
                 log.exception("webhook delivery of %s failed unexpectedly", job.message_id)
                 self._done()
+            finally:
+                with self._lock:
+                    self._busy.discard(job.open_id)
+                    if job.open_id in self._lanes:  # its turn again, after the others
+                        self._ready.append(job.open_id)
 
     def _handle(self, job: Job) -> None:
         if job.generation != self._generation:
@@ -137,8 +198,12 @@ class Dispatcher:
                 self._outstanding -= 1
                 self._lock.notify_all()
                 return
-            self._queue.put(job)
-            self._ensure_worker()
+            queued = self._enqueue(job)
+            if not queued:
+                self._outstanding -= 1
+                self._lock.notify_all()
+        if not queued:
+            self._drop(job)
 
     def _done(self) -> None:
         with self._lock:
@@ -152,10 +217,7 @@ class Dispatcher:
         import requests  # ~50 ms to import: paid by the first message, not by `import cjsim`
 
         if session is None:
-            if self._session is None:
-                self._session = requests.Session()
-                self._session.trust_env = False  # receivers are local: never via a proxy
-            session = self._session
+            session = self._thread_session()
         headers = {"Content-Type": "application/json", "sign": sign(body, open_id)}
         try:
             response = session.post(url, data=body, headers=headers,
@@ -165,6 +227,20 @@ class Dispatcher:
         except requests.RequestException as exc:
             return False, None, f"{type(exc).__name__}: {str(exc)[:200]}"
         return status == 200, status, None if status == 200 else f"HTTP {status}"
+
+    def _thread_session(self) -> requests.Session:
+        """One connection pool per worker thread (a Session is not shared between threads)."""
+        import requests
+
+        local = self._local
+        session: requests.Session | None = getattr(local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = False  # receivers are local: never via a proxy
+            local.session = session
+            with self._session_lock:
+                self._sessions.append(session)
+        return session
 
     def probe(self, open_id: int, topic: str, url: str, message_id: str) -> bool:
         """webhook/set's reachability check, on the request thread (the caller waits, as on
@@ -204,14 +280,10 @@ class Dispatcher:
         with self._lock:
             self._generation += 1
             waiting, self._waiting = self._waiting, {}
-            dropped = len(waiting)
-            while True:
-                try:
-                    job = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if job is not None:
-                    dropped += 1
+            dropped = len(waiting) + sum(len(lane) for lane in self._lanes.values())
+            self._lanes.clear()
+            self._ready.clear()
+            self._dropping.clear()
             self._outstanding -= dropped
             self._lock.notify_all()
         for timer in waiting.values():
@@ -221,10 +293,11 @@ class Dispatcher:
         self.cancel_pending()
         with self._lock:
             self._closed = True
-            worker = self._worker
-            if worker is not None:
-                self._queue.put(None)
-        if worker is not None and worker is not threading.current_thread():
+            workers = [w for w in self._workers if w is not threading.current_thread()]
+            self._lock.notify_all()
+        for worker in workers:  # one in flight may need its timeout to end
             worker.join(timeout=self.options.timeout_s + 1)
-        if self._session is not None:
-            self._session.close()
+        with self._session_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
