@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--store", default="memory://",
                        help="state store: memory:// (default), sqlite:///PATH or redis://HOST:PORT/DB")
     serve.add_argument("--store-prefix", default="cjsim",
-                       help="key prefix on Redis: separates independent simulators on one Redis")
+                       help="key prefix on Redis: separates independent simulators on one Redis "
+                            "(no glob characters * ? [ ] \\ ^ nor braces)")
     serve.add_argument("--admin-token", help="require 'Authorization: Bearer TOKEN' on the control API "
                                              "(needed to bind a non-loopback address)")
     serve.add_argument("--insecure-admin", action="store_true",
