@@ -10,7 +10,7 @@ import pytest
 
 from cjsim import Simulator
 from cjsim.server import BackgroundServer
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisServer, describe_redis_server
 
 START = "2026-01-05T10:00:00+08:00"
 TOKEN = "/api2.0/v1/authentication/getAccessToken"
@@ -47,6 +47,10 @@ class Client:
         assert body["code"] == 200, body
         self.token = body["data"]["accessToken"]
         return body["data"]  # type: ignore[no-any-return]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return describe_redis_server()
 
 
 # -- stores: the behavioural suites (limits, domain, scenarios) run on every store ----------

