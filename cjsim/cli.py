@@ -8,36 +8,117 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from cjsim import __version__
 from cjsim.domain.accounts import LEVEL_LABEL, AccountError, iter_account_specs
 
 
+def _bounded_int(low: int, high: int | None = None, hint: str = "") -> Callable[[str], int]:
+    """An argparse type: an integer in [low, high]; the error names the flag (argparse adds it)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, not {text!r}") from None
+        if value < low or (high is not None and value > high):
+            span = f"{low}-{high}" if high is not None else f">= {low}"
+            raise argparse.ArgumentTypeError(f"must be {span}{hint}, not {value}")
+        return value
+
+    return parse
+
+
+def _seconds(low: float, inclusive: bool) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number of seconds, not {text!r}") from None
+        if value < low or (value == low and not inclusive) or value != value:
+            raise argparse.ArgumentTypeError(f"must be {'>=' if inclusive else '>'} {low:g}, not {text}")
+        return value
+
+    return parse
+
+
+def _instant(text: str) -> str:
+    from cjsim.clock import parse_instant
+
+    try:
+        parse_instant(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (e.g. 2026-01-05T10:00:00+08:00)") from None
+    return text
+
+
+def _zone(text: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(text)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        raise argparse.ArgumentTypeError(f"unknown time zone {text!r} (e.g. Asia/Shanghai)") from None
+    return text
+
+
+def _account(text: str) -> str:
+    try:
+        iter_account_specs([text])
+    except AccountError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"--account {text!r}: ")) from None
+    return text
+
+
+def _profile(text: str) -> str:
+    from cjsim.profiles import PROFILES
+
+    if text not in PROFILES:
+        raise argparse.ArgumentTypeError(f"unknown profile {text!r} (known: {', '.join(PROFILES)})")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cjsim", description="Offline CJ Dropshipping API 2.0 simulator")
     parser.add_argument("--version", action="version", version=f"cjsim {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the simulator over HTTP")
+    sub = parser.add_subparsers(dest="command", metavar="{serve,routes,scenarios}")
+    serve = sub.add_parser("serve", help="run the simulator over HTTP",
+                           description="Run the CJ API 2.0 simulator over HTTP.")
+    serve.set_defaults(serve_parser=serve)
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
-    serve.add_argument("--clock", choices=["system", "frozen"], default="system")
-    serve.add_argument("--start", help="initial simulated time, ISO-8601 with offset")
-    serve.add_argument("--seed", type=int, help="reproducible tokens, keys, ids and catalogue")
-    serve.add_argument("--account", action="append", default=[], metavar="EMAIL:APIKEY[:LEVEL[:verified]]",
-                       help="an account to create (repeatable); none = one demo account")
-    serve.add_argument("--profile", default="legacy", help="rule profile (default legacy)")
-    serve.add_argument("--strictness", choices=["strict", "lenient", "shadow"])
+    serve.add_argument("--port", type=_bounded_int(0, 65535, " (0 picks a free port)"), default=8080,
+                       help="port (default 8080; 0 picks a free one)")
+    serve.add_argument("--clock", choices=["system", "frozen"],
+                       help="system: the simulated time flows from --start (default); "
+                            "frozen: it moves only through the control API")
+    serve.add_argument("--start", type=_instant,
+                       help="initial simulated time, ISO-8601 with offset (default: now)")
+    serve.add_argument("--seed", type=int,
+                       help="reproducible tokens, keys, ids and catalogue (default: a new demo key each start)")
+    serve.add_argument("--account", action="append", default=[], type=_account,
+                       metavar="EMAIL:APIKEY[:LEVEL[:verified]]",
+                       help="an account to create (repeatable); none = one demo account; "
+                            "LEVEL is free/plus/prime/advanced or 0-5")
+    serve.add_argument("--profile", default="legacy", type=_profile, help="rule profile (default legacy)")
+    serve.add_argument("--strictness", choices=["strict", "lenient", "shadow"],
+                       help="strict: refuse what CJ refuses (default); lenient: only log it; "
+                            "shadow: let it through and record what CJ would have refused")
     serve.add_argument("--throttle-status", type=int, choices=[200, 429],
-                       help="HTTP status of every throttle answer")
-    serve.add_argument("--daily-limit", type=int, help="calls/day per interface (unverified)")
-    serve.add_argument("--daily-tz", help="time zone of the daily reset (default Asia/Shanghai)")
+                       help="HTTP status of every throttle answer (default: CJ's, 200 with code 1600200)")
+    serve.add_argument("--daily-limit", type=_bounded_int(1), metavar="N",
+                       help="calls/day per interface for an unverified account (default 1000)")
+    serve.add_argument("--daily-tz", type=_zone, metavar="ZONE",
+                       help="time zone of the daily reset (default Asia/Shanghai)")
     serve.add_argument("--trust-ip-header", action="store_true",
                        help="honour X-CJSim-Client-IP (one machine acting as many IPs)")
-    serve.add_argument("--journal-size", type=int, default=10_000)
+    serve.add_argument("--journal-size", type=_bounded_int(1), default=10_000, metavar="N",
+                       help="requests the journal keeps for the audit (default 10000); older ones are dropped")
     serve.add_argument("--store", default="memory://",
-                       help="state store: memory:// (default), sqlite:///PATH or redis://HOST:PORT/DB")
+                       help="state store: memory:// (default), sqlite:///PATH or redis://HOST:PORT/DB; "
+                            "a stored state is resumed")
     serve.add_argument("--store-prefix", default="cjsim",
                        help="key prefix on Redis: separates independent simulators on one Redis "
                             "(no glob characters * ? [ ] \\ ^ nor braces)")
@@ -65,11 +146,11 @@ def _add_domain_flags(serve: argparse.ArgumentParser) -> None:
                        help="never POST webhook messages (they are still recorded as skipped)")
     serve.add_argument("--webhook-probe", action="store_true", default=None,
                        help="webhook/set checks each new URL answers 200 (1606001 if not)")
-    serve.add_argument("--webhook-retry-delay", type=float, metavar="SECONDS",
+    serve.add_argument("--webhook-retry-delay", type=_seconds(0, inclusive=False), metavar="SECONDS",
                        help="real seconds between delivery retries (default 0.5)")
-    serve.add_argument("--ship-delay", type=int, metavar="SECONDS",
+    serve.add_argument("--ship-delay", type=_bounded_int(0), metavar="SECONDS",
                        help="simulated seconds from payment to dispatch (default 86400)")
-    serve.add_argument("--track-step", type=int, metavar="SECONDS",
+    serve.add_argument("--track-step", type=_bounded_int(0), metavar="SECONDS",
                        help="simulated seconds between tracking statuses (default 86400)")
 
 
@@ -90,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:  # `cjsim` alone: what it can do, not an error about a missing word
+        parser.print_help(sys.stderr)
+        return 2
     if args.command == "serve":
         return serve(args, parser)
     if args.command == "routes":
@@ -110,7 +194,7 @@ def _make_simulator(args: argparse.Namespace) -> Any:
 
     accounts = iter_account_specs(args.account)
     return Simulator(
-        seed=args.seed, clock=args.clock, start=args.start, accounts=accounts,
+        seed=args.seed, clock=args.clock or "system", start=args.start, accounts=accounts,
         demo_account=not accounts, profile=args.profile, strictness=args.strictness,
         throttle_status=args.throttle_status, daily_limit=args.daily_limit,
         daily_tz=args.daily_tz, trust_ip_header=args.trust_ip_header,
@@ -119,6 +203,33 @@ def _make_simulator(args: argparse.Namespace) -> Any:
         catalog=args.catalog, webhooks=args.webhooks, webhook_probe=args.webhook_probe,
         domain_options=_domain_options(args), scenario=args.scenario or None,
     )
+
+
+def _store_flag(url: str, usage: argparse.ArgumentParser) -> str:
+    """``--store``: a SQLite path resolved to an absolute one (the banner shows where the
+    state lives, whatever the working directory); its directory must exist."""
+    if not url.startswith("sqlite:///"):
+        return url
+    path = url[len("sqlite:///"):]
+    if not path or path == ":memory:":
+        return url
+    resolved = Path(path).expanduser().resolve()
+    if not resolved.parent.is_dir():
+        usage.error(f"argument --store: directory {resolved.parent} does not exist (create it first)")
+    return f"sqlite:///{resolved}"
+
+
+def _resumed_line(args: argparse.Namespace) -> str:
+    """An existing store wins over the flags that would seed a new one: say which."""
+    kind, _, where = args.store.partition("://")
+    where = where[1:] if kind == "sqlite" else args.store
+    ignored = [flag for flag, given in (("--account", args.account), ("--start", args.start),
+                                        ("--clock", args.clock)) if given]
+    line = f"resumed {kind} store {where}"
+    if ignored:
+        line += f": {' and '.join(ignored) if len(ignored) < 3 else ', '.join(ignored)} ignored"
+        line += " (the stored accounts and clock win; POST /__cjsim/reset starts over)"
+    return line
 
 
 def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -141,13 +252,16 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.quiet:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    usage: argparse.ArgumentParser = getattr(args, "serve_parser", parser)
+    store = _store_flag(args.store, usage)
+    args.store = store
     try:
         sim = _make_simulator(args)
     except (ValueError, AccountError) as exc:
         if hasattr(exc, "problems"):  # a bad scenario: its file:line messages, no usage text
             print(f"cjsim: invalid scenario\n{exc}", file=sys.stderr)
             return 2
-        parser.error(str(exc))
+        usage.error(str(exc))
     try:
         server = make_cj_server(args.host, args.port, sim.app, quiet=args.quiet)
     except OSError as exc:
@@ -159,6 +273,8 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(f"control API: {base}/__cjsim/  store: {sim.store.url}", flush=True)
     print(f"clock: {sim.clock.snapshot()['now']} ({'frozen' if sim.clock.frozen else 'flowing'})"
           f", profile: {sim.profile.name}, strictness: {sim.profile.strictness}", flush=True)
+    if sim.resumed and not args.store.startswith("memory"):
+        print(_resumed_line(args), flush=True)
     if args.scenario:
         print(f"scenarios: {', '.join(sim.faults.describe()['active'])}", flush=True)
     for account in sim.accounts.all():

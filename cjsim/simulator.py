@@ -104,6 +104,8 @@ class Simulator:
         self._recover_lock = threading.RLock()
         self.clock = Clock(self._state_guard, frozen=clock == "frozen", start=start)
         self.entropy = Entropy(seed, counter=lambda: self.store.next_seq("entropy"))
+        if journal_size < 1:  # an empty journal would make every audit "clean" about nothing
+            raise ValueError(f"journal_size must be >= 1, not {journal_size}")
         self.journal_size = journal_size
         self.violations_size = violations_size
         self.trust_ip_header = trust_ip_header
@@ -129,7 +131,9 @@ class Simulator:
         self._account_specs = [_account_kwargs(a) for a in accounts]
         if demo_account and not self._account_specs:
             self._account_specs = [{"email": DEMO_EMAIL}]
-        if self.store.claim_seed():
+        # False when a durable store already held a seeded state: it is resumed as it was
+        self.resumed = not self.store.claim_seed()
+        if not self.resumed:
             self._seed_state()
         self._state_guard.armed = True  # from now on a missing clock means lost state
         from cjsim.app import create_app

@@ -305,7 +305,8 @@ def test_control_api_serves_the_audit() -> None:
     assert first["rule"] == "R3a" and first["requestIds"] == [sim.journal()[-1]["requestId"]]
     assert first["first"] == "2026-01-05T10:00:00+08:00"
     since = me.http.get(f"/__cjsim/audit?since={sim.journal()[-1]['id']}").get_json()
-    assert since == {"clean": True, "summary": {}, "findings": []}
+    assert since["clean"] is False and since["audited"] == 0 and since["findings"] == []
+    assert "nothing was checked" in since["note"]
     assert me.http.get("/__cjsim/audit?since=x").status_code == 400
     assert len(sim.journal()) == 2  # control calls are not CJ calls
 
@@ -318,3 +319,25 @@ def test_auditor_judges_entries_in_journal_order_whatever_the_append_order() -> 
     findings = Auditor(entries, sim.store.tail("violations"), sim.profile).findings()
     assert {f.rule for f in findings} == {"R3a", "LOGIN-WHILE-VALID"}
     assert isinstance(findings[0], Finding) and findings[0].as_dict()["count"] == 1
+
+
+def test_the_audit_of_a_truncated_journal_says_what_it_did_not_see() -> None:
+    sim = Simulator(seed=1, clock="frozen", start=START, journal_size=2)
+    me = Client(sim)
+    account = sim.account()
+    me.login(account.api_key)
+    for _ in range(3):
+        sim.clock.advance(2)
+        me.get(SETTING)
+    body = me.http.get("/__cjsim/audit").get_json()
+    assert body["audited"] == 2 and body["clean"] is False
+    assert "keeps the last 2 requests (--journal-size): 2 earlier requests were dropped unaudited" in body["note"]
+    whole = Simulator(seed=1, clock="frozen", start=START)
+    Client(whole).login(whole.account().api_key)
+    assert Client(whole).http.get("/__cjsim/audit").get_json()["clean"] is True
+
+
+@pytest.mark.parametrize("size", [0, -5])
+def test_a_journal_below_one_request_is_refused(size: int) -> None:
+    with pytest.raises(ValueError, match="journal_size must be >= 1"):
+        Simulator(journal_size=size)

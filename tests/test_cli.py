@@ -9,23 +9,25 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
 
 
-def start(*args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
+def start(*args: str, cwd: Path | None = None) -> tuple[subprocess.Popen[str], dict[str, str]]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "cjsim", "serve", "--port", "0", "--quiet", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    found: dict[str, str] = {}
+    found: dict[str, str] = {"banner": ""}
     deadline = time.monotonic() + 20
     assert proc.stdout is not None
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
         if not line:
             break
+        found["banner"] += line
         if m := re.search(r"at (http://\S+/api2\.0/v1)", line):
             found["base"] = m.group(1)
         if m := re.search(r"account: email=(\S+) apiKey=(\S+) openId=(\d+)", line):
