@@ -130,6 +130,7 @@ class CJClock:
     def __init__(self, sim: Simulator) -> None:
         self.sim = sim
         self._patch: SleepPatch | None = None
+        self._watch: RealSleepWatch | None = None
 
     # -- reading ------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -166,14 +167,31 @@ class CJClock:
         return self.now()
 
     # -- sleep ----------------------------------------------------------------------------
-    def patch_sleep(self) -> SleepPatch:
-        """Patch ``time.sleep`` until teardown (or the end of a ``with`` block)."""
+    def patch_sleep(self, keep_frozen: bool = False) -> SleepPatch:
+        """Patch ``time.sleep`` until teardown (or the end of a ``with`` block). The clock
+        then flows, unless ``keep_frozen`` (the plugin's default on a frozen clock: time
+        moves only by the client's sleeps and the test's own moves)."""
+        if not keep_frozen and _freezegun_factory() is None:
+            self.sim.clock.unfreeze()
         if self._patch is not None and self._patch.active:
             return self._patch
-        if _freezegun_factory() is None:
-            self.sim.clock.unfreeze()
         self._patch = SleepPatch(self.advance)
         return self._patch
+
+    def watch_real_sleep(self) -> RealSleepWatch:
+        """Count the client's real sleeps (``sleep="real"`` on a frozen clock)."""
+        self._watch = RealSleepWatch()
+        return self._watch
+
+    def real_sleep_advice(self) -> str | None:
+        """One sentence when the client slept real time while the clock stayed frozen."""
+        watch = self._watch
+        if watch is None or not watch.slept or not self.frozen:
+            return None
+        return (f"The client slept {watch.slept:.2f} s of real time ({watch.calls} time.sleep call"
+                f"{'s' if watch.calls != 1 else ''}) while the simulator's clock was frozen, so simulated"
+                " time did not move: drop sleep='real' from @pytest.mark.cj (time.sleep then advances"
+                " the simulated clock) or move it with cj_clock.advance(seconds).")
 
     @property
     def slept(self) -> float:
@@ -183,6 +201,31 @@ class CJClock:
     def close(self) -> None:
         if self._patch is not None:
             self._patch.stop()
+        if self._watch is not None:
+            self._watch.stop()
 
 
-__all__ = ["CJClock", "FreezegunAwareState", "SleepPatch", "follow_freezegun", "freezegun_now_us"]
+class RealSleepWatch:
+    """``time.sleep`` unchanged, but the client's sleeps counted (not the simulator's own)."""
+
+    def __init__(self) -> None:
+        self._real = time.sleep
+        self.calls = 0
+        self.slept = 0.0
+        self._fake = self._sleep
+        time.sleep = self._fake
+
+    def _sleep(self, seconds: float | SupportsIndex) -> None:
+        caller = str(sys._getframe(1).f_globals.get("__name__", ""))
+        if not (caller.startswith(SIMULATOR_MODULES)
+                or threading.current_thread().name.startswith(SERVER_THREAD_PREFIXES)):
+            self.calls += 1
+            self.slept += max(float(seconds), 0.0)
+        self._real(seconds)
+
+    def stop(self) -> None:
+        if time.sleep is self._fake:
+            time.sleep = self._real
+
+
+__all__ = ["CJClock", "FreezegunAwareState", "RealSleepWatch", "SleepPatch", "follow_freezegun", "freezegun_now_us"]

@@ -15,7 +15,7 @@ from cjsim.audit import audit
 from cjsim.domain.accounts import Account
 from cjsim.simulator import JOURNAL, Simulator
 from pytest_cj.clock import CJClock
-from pytest_cj.intercept import CJIntercept
+from pytest_cj.intercept import CJ_HOST, CJHostGuard, CJIntercept
 from pytest_cj.journal import CJAudit, CJJournal
 from pytest_cj.report import collector
 from pytest_cj.server import LiveServer
@@ -35,6 +35,22 @@ class CJContext:
     since_id: int | None
     source: str  # "cj_sim" or "cj_server"
     clock: CJClock
+    guard: CJHostGuard | None = None  # CJ's real host refused (always on)
+    intercept: CJIntercept | None = None  # CJ's host answered in-process (marker or cj_intercept)
+
+    def start_intercept(self) -> CJIntercept:
+        if self.intercept is None or not self.intercept.active:
+            self.intercept = CJIntercept(lambda: self.sim.app).start()
+        return self.intercept
+
+    def real_host_advice(self, what: str, http_stack: bool, fixtures: list[str]) -> str:
+        if self.intercept is not None and self.intercept.active and not http_stack:
+            return (f"{what}: this test tried to reach CJ's real host ({CJ_HOST}); cj_intercept answers"
+                    " requests and httpx only, so point this client at cj_server.base_url instead")
+        uses = ", ".join(fixtures) if fixtures else "the cj simulator"
+        return (f"{what}: this test uses {uses} but not cj_intercept, so this call was headed for CJ's real"
+                f" host ({CJ_HOST}) and was stopped; add the cj_intercept fixture (or @pytest.mark.cj,"
+                " which implies it) so the simulator answers it, or point the client at cj_server.base_url")
 
 
 CONTEXT = pytest.StashKey[CJContext]()
@@ -79,11 +95,23 @@ def _cj_active(request: pytest.FixtureRequest) -> Iterator[CJContext]:
         sim, source = request.getfixturevalue("cj_sim"), "cj_sim"
     context = CJContext(sim, settings, _last_journal_id(sim), source, CJClock(sim))
     request.node.stash[CONTEXT] = context
+    asked = getattr(request.node, "fixturenames", request.fixturenames)  # the test's, not ours
+    uses = [name for name in CJ_FIXTURES if name in asked]
+    context.guard = CJHostGuard(lambda what, http: context.real_host_advice(what, http, uses)).start()
+    if request.node.get_closest_marker("cj") is not None:
+        context.start_intercept()  # the marker implies interception: CJ's host is the simulator
     if settings.sleep == "patch":
         context.clock.patch_sleep()
+    elif settings.sleep is None and sim.clock.frozen:
+        context.clock.patch_sleep(keep_frozen=True)  # a client's waits move the frozen clock
+    elif sim.clock.frozen:
+        context.clock.watch_real_sleep()  # sleep="real": say so when that is why a test fails
     try:
         yield context
     finally:
+        if context.intercept is not None:
+            context.intercept.stop()
+        context.guard.stop()
         context.clock.close()
         if request.config.getoption("cj_report", default=None) or request.config.getini("cj_report"):
             findings = audit(sim, since_id=context.since_id)
@@ -109,8 +137,7 @@ def cj_account(_cj_active: CJContext) -> Account:
 def cj_intercept(_cj_active: CJContext) -> Iterator[CJIntercept]:
     """``requests``/``httpx`` calls to https://developers.cjdropshipping.com answered by the
     active simulator in-process; other hosts untouched; undone at teardown."""
-    context = _cj_active
-    intercept = CJIntercept(lambda: context.sim.app).start()
+    intercept = _cj_active.start_intercept()
     try:
         yield intercept
     finally:

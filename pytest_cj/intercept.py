@@ -177,6 +177,55 @@ class CJIntercept:
         self._set(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
 
 
+class CJRealHostError(ConnectionError):
+    """A test with the simulator tried to reach CJ's real host (the network is never used)."""
+
+
+class CJHostGuard(CJIntercept):
+    """In a test that uses the simulator, a connection to CJ's real host fails at once.
+
+    ``requests``/``httpx`` calls are stopped at the adapter (the same patch as
+    ``CJIntercept``, which answers them when it is active on top of this guard); any other
+    stack (urllib, aiohttp, raw sockets) is stopped at ``socket.getaddrinfo``. Each attempt
+    is recorded, so the test fails even when the client swallows the error and retries.
+    """
+
+    def __init__(self, advice: Callable[[str, bool], str]) -> None:
+        super().__init__(lambda: _refuse_app)
+        self._advice = advice
+        self.refused: list[str] = []
+
+    def answer(self, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes | None) -> Answer:
+        raise self.refuse(f"{method.upper()} {url}", http_stack=True)
+
+    def refuse(self, what: str, http_stack: bool) -> CJRealHostError:
+        message = self._advice(what, http_stack)
+        self.refused.append(message)
+        return CJRealHostError(message)
+
+    def start(self) -> CJHostGuard:
+        if self.active:
+            return self
+        super().start()
+        import socket
+
+        original = socket.getaddrinfo
+        guard = self
+
+        def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+            name = host.decode() if isinstance(host, bytes) else str(host)
+            if name.lower().rstrip(".") in guard.hosts:
+                raise guard.refuse(f"a connection to {name}", http_stack=False)
+            return original(host, *args, **kwargs)
+
+        self._set(socket, "getaddrinfo", getaddrinfo)
+        return self
+
+
+def _refuse_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    raise CJRealHostError("unreachable")  # the guard's answer() never calls its app
+
+
 def _requests_response(adapter: Any, request: Any, answer: Answer) -> Any:
     """A real ``requests.Response``, built the way the adapter builds one from urllib3."""
     from urllib3 import HTTPHeaderDict, HTTPResponse

@@ -17,6 +17,7 @@ from pytest_cj.fixtures import (  # noqa: F401  (registered as fixtures by being
     ACTIVE,
     CJ_FIXTURES,
     CONTEXT,
+    CJContext,
     _cj_active,
     _cj_live_server,
     cj_account,
@@ -27,6 +28,7 @@ from pytest_cj.fixtures import (  # noqa: F401  (registered as fixtures by being
     cj_server,
     cj_sim,
 )
+from pytest_cj.intercept import CJRealHostError
 from pytest_cj.journal import CJAuditWarning
 from pytest_cj.report import WORKER_KEY, collector, is_worker
 from pytest_cj.settings import AUDIT_MODES, OPTIONS, STRICTNESS
@@ -66,16 +68,43 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """``audit="fail"``: the findings fail the test (in its call phase, so it reads FAILED,
     not ERROR); ``audit="warn"``: they become a ``CJAuditWarning``. A test that already
     failed keeps its own failure."""
-    result = yield
+    try:
+        result = yield
+    except BaseException as exc:
+        context = item.stash.get(CONTEXT, None)
+        if context is not None:
+            _explain(exc, context)
+        raise
     context = item.stash.get(CONTEXT, None)
-    if context is None or context.settings.audit == "off":
+    if context is None:
+        return result
+    if context.guard is not None and context.guard.refused:
+        pytest.fail(context.guard.refused[0], pytrace=False)  # even if the client swallowed it
+    if context.settings.audit == "off":
         return result
     findings = audit(context.sim, since_id=context.since_id)
+    text = render(findings)
+    sleep_advice = context.clock.real_sleep_advice()
+    if sleep_advice:
+        text += "\n" + sleep_advice
     if findings and context.settings.audit == "fail":
-        pytest.fail(render(findings), pytrace=False)
+        pytest.fail(text, pytrace=False)
     if findings:
-        warnings.warn(CJAuditWarning(render(findings)), stacklevel=1)
+        warnings.warn(CJAuditWarning(text), stacklevel=1)
     return result
+
+
+def _explain(exc: BaseException, context: CJContext) -> None:
+    """A failing test: say so when CJ's real host was refused, or when the client slept
+    real time on a frozen clock (the likely reason for a "still throttled" failure)."""
+    notes = []
+    if context.guard is not None and context.guard.refused and not isinstance(exc, CJRealHostError):
+        notes.append(context.guard.refused[0])
+    advice = context.clock.real_sleep_advice()
+    if advice:
+        notes.append(advice)
+    for note in notes:
+        exc.add_note(note)
 
 
 def _report_path(config: pytest.Config) -> Path | None:

@@ -64,7 +64,7 @@ class ItemSettings:
     level: Any = "free"
     verified: bool = False
     audit: str = "off"
-    sleep: str = "real"
+    sleep: str | None = None  # None: patched while the clock is frozen (the default), else real
 
 
 def option(config: pytest.Config, name: str) -> str | None:
@@ -119,8 +119,8 @@ def item_settings(item: pytest.Item) -> ItemSettings:
     audit = kwargs.get("audit", audit)
     if audit not in AUDIT_MODES:
         raise pytest.UsageError(f"{item.nodeid}: cj(audit=...) must be one of {', '.join(AUDIT_MODES)}")
-    sleep = kwargs.get("sleep", "real")
-    if sleep not in SLEEP_MODES:
+    sleep = kwargs.get("sleep")
+    if sleep is not None and sleep not in SLEEP_MODES:
         raise pytest.UsageError(f"{item.nodeid}: cj(sleep=...) must be 'patch' or 'real', not {sleep!r}")
     strictness = kwargs.get("strictness", base.strictness)
     if strictness is not None and strictness not in STRICTNESS:

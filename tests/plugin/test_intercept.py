@@ -82,9 +82,10 @@ def test_other_hosts_are_untouched_and_the_patch_is_undone(pytester: pytest.Pyte
 
         def test_stop_and_start(cj_intercept):
             cj_intercept.stop()
-            assert HTTPAdapter.send is ORIGINAL_SEND
+            assert not cj_intercept.active
+            assert HTTPAdapter.send is not ORIGINAL_SEND  # the real-host guard stays for the test
             with cj_intercept:
-                assert HTTPAdapter.send is not ORIGINAL_SEND
+                assert cj_intercept.active
             assert not cj_intercept.active
 
         def test_after_teardown_nothing_is_patched():
@@ -94,14 +95,26 @@ def test_other_hosts_are_untouched_and_the_patch_is_undone(pytester: pytest.Pyte
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=3)
 
 
-def test_without_the_fixture_the_cj_host_is_not_intercepted(pytester: pytest.Pytester) -> None:
+def test_without_the_fixture_the_cj_host_is_guarded_not_answered(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("""
         from requests.adapters import HTTPAdapter
 
+        from pytest_cj.intercept import CJRealHostError
+
         def test_plain(cj_sim):
+            try:
+                HTTPAdapter().send(__import__("requests").Request(
+                    "GET", "https://developers.cjdropshipping.com/api2.0/v1/setting/get").prepare())
+            except CJRealHostError:
+                pass
+            assert len(cj_sim.journal()) == 0  # not answered by the simulator
+
+        def test_no_fixture():
             assert HTTPAdapter.send.__module__ == "requests.adapters"
     """)
-    pytester.runpytest().assert_outcomes(passed=1)
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)  # the refused call fails the test, even when caught
+    result.stdout.fnmatch_lines(["*uses cj_sim but not cj_intercept*"])
 
 
 def test_intercept_follows_cj_server_when_the_test_uses_it(pytester: pytest.Pytester) -> None:
