@@ -181,7 +181,8 @@ def audit(sim: Simulator, since_id: int | None = None) -> list[Finding]:
     violations = [v for v in sim.store.tail(VIOLATIONS)
                   if since_id is None or v["journalId"] > since_id]
     tokens = [TokenRecord.from_doc(key, doc) for key, doc in sim.store.items("tokens")]
-    return Auditor(entries, violations, sim.profile, tokens).findings()
+    levels = {a.open_id: a.level for a in sim.accounts.all()}
+    return Auditor(entries, violations, sim.profile, tokens, levels).findings()
 
 
 @dataclass(frozen=True)
@@ -225,12 +226,14 @@ class Auditor:
     server may append them slightly out of order)."""
 
     def __init__(self, entries: Iterable[Mapping[str, Any]], violations: Iterable[Mapping[str, Any]],
-                 profile: Profile, tokens: Iterable[TokenRecord] = ()) -> None:
+                 profile: Profile, tokens: Iterable[TokenRecord] = (),
+                 levels: Mapping[int, int] | None = None) -> None:
         self.entries = sorted((dict(e) for e in entries), key=lambda e: int(e["id"]))
         self.by_id = {e["id"]: e for e in self.entries}
         self.violations = sorted((dict(v) for v in violations), key=lambda v: int(v["journalId"]))
         self.profile = profile
         self.tokens = list(tokens)
+        self.levels = dict(levels or {})  # open id -> level: findings speak of that account's limit
         self.login_paths = profile.login_paths
         self.get_token = profile.get_token_path
         owners = {t.token_id: t.open_id for t in self.tokens}
@@ -416,8 +419,12 @@ class Auditor:
         first, last = entries[0]["timeUs"], entries[-1]["timeUs"]
         when = f"at {iso(first)}" if first == last else f"between {iso(first)} and {iso(last)}"
         n = len(entries)
-        what = _what(rule, n, entries, self.profile)
-        text = f"{actor} {what} on {', '.join(paths)} {when}."
+        own = self._own_limit(rule, who, entries)
+        if own is not None:
+            text = f"{own} on {', '.join(paths)} {when}."
+        else:
+            what = _what(rule, n, entries, self.profile)
+            text = f"{actor} {what} on {', '.join(paths)} {when}."
         if group.shadow:
             text += " (Shadow mode let some through; CJ would have refused them.)"
         if advice:
@@ -427,6 +434,69 @@ class Auditor:
             request_ids=tuple(str(e.get("requestId") or f"journal#{e['id']}") for e in entries),
             open_id=who, ip=ips[0] if ips else None, paths=paths, first_us=first, last_us=last,
             shadow=group.shadow)
+
+
+    def _own_limit(self, rule_id: str, who: int | None, flagged: Sequence[Mapping[str, Any]]) -> str | None:
+        """An account's windowed limit in its own terms: "Free account 100042 may make 1 call
+        per second; it made 3 within 0.5 ms" (the busiest window that ended on a flagged call)."""
+        try:
+            rule = self.profile.rules.by_id(rule_id)
+        except KeyError:
+            return None
+        if who is None or rule.period_s is None or rule.scope != ("account",):
+            return None
+        level = self.levels.get(who)
+        limit = rule.limit
+        if rule.limit_by_level is not None:
+            limit = rule.limit_by_level.get(level) if level is not None else None
+        if limit is None:
+            return None
+        period_us = int(rule.period_s * 1_000_000)
+        mine = [e for e in self.entries if self.who(e) == who and self._counts_for(rule, e)]
+        best: Sequence[Mapping[str, Any]] = []
+        for hit in flagged:
+            end = hit["timeUs"]
+            window = [e for e in mine if end - period_us < e["timeUs"] <= end and e["id"] <= hit["id"]]
+            if len(window) > len(best):
+                best = window
+        if not best:
+            return None
+        label = LEVEL_NAMES.get(level, "An") if level is not None else "An"
+        span = _span(best[-1]["timeUs"] - best[0]["timeUs"])
+        calls = f"{limit} call{'s' if limit != 1 else ''}"
+        return (f"{label} account {who} may make {calls} per {_period(rule.period_s)}; it made"
+                f" {len(best)} {span}")
+
+    def _counts_for(self, rule: Any, entry: Mapping[str, Any]) -> bool:
+        path = _short(str(entry["path"]))
+        if rule.applies == "paths":
+            return any(_short(p) == path for p in rule.paths)
+        if rule.applies == "non_login":
+            return not any(_short(p) == path for p in self.login_paths)
+        return True
+
+
+LEVEL_NAMES = {0: "Free", 1: "Free", 2: "Plus", 3: "Prime", 4: "Advanced", 5: "Advanced"}
+
+
+def _period(seconds: float) -> str:
+    if seconds == 1:
+        return "second"
+    if seconds == 60:
+        return "minute"
+    if seconds % 60 == 0:
+        return f"{seconds / 60:g} minutes"
+    return f"{seconds:g} seconds"
+
+
+def _span(us: int) -> str:
+    if us == 0:
+        return "at the same instant"
+    if us < 1000:
+        return f"within {us / 1000:g} ms"
+    if us < 1_000_000:
+        return f"within {us / 1000:.0f} ms"
+    return f"within {us / 1_000_000:.2f} s"
 
 
 def _short(path: str) -> str:

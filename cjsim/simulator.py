@@ -107,6 +107,9 @@ class Simulator:
         if journal_size < 1:  # an empty journal would make every audit "clean" about nothing
             raise ValueError(f"journal_size must be >= 1, not {journal_size}")
         self.journal_size = journal_size
+        # mixed into seeded request ids: the pytest plugin sets the test's id, so two tests with
+        # one seed never share a request id (a --cj-report names each request once)
+        self.request_scope = ""
         self.violations_size = violations_size
         self.trust_ip_header = trust_ip_header
         self.max_body_bytes = max_body_bytes
@@ -297,7 +300,8 @@ class Simulator:
     def request_id(self, call: Any) -> str:
         rid: str | None = call.notes.get("requestId")
         if rid is None:  # the journal id is unique per store; under a seed it fixes the id
-            rid = (self.entropy.derived("request", call.journal_id) if call.journal_id
+            name = f"request:{self.request_scope}" if self.request_scope else "request"
+            rid = (self.entropy.derived(name, call.journal_id) if call.journal_id
                    else secrets.token_hex(16))
         call.notes["requestId"] = rid
         return rid

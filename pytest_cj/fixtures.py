@@ -93,6 +93,7 @@ def _cj_active(request: pytest.FixtureRequest) -> Iterator[CJContext]:
         sim, source = server.sim, "cj_server"
     else:
         sim, source = request.getfixturevalue("cj_sim"), "cj_sim"
+    sim.request_scope = request.node.nodeid  # request ids: reproducible, and unique per test
     context = CJContext(sim, settings, _last_journal_id(sim), source, CJClock(sim))
     request.node.stash[CONTEXT] = context
     asked = getattr(request.node, "fixturenames", request.fixturenames)  # the test's, not ours

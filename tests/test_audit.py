@@ -55,7 +55,8 @@ def test_level_qps_exceeded_names_the_account_and_every_rejected_request() -> No
     r4 = findings[0]
     assert r4.request_ids == tuple(a["requestId"] for a in answers[1:])
     assert (r4.open_id, r4.paths, r4.shadow) == (account.open_id, ("setting/get",), False)
-    assert f"Account {account.open_id} exceeded limit R4" in r4.explanation
+    assert r4.explanation.startswith(f"Free account {account.open_id} may make 1 call per second; it made 3"
+                                     " at the same instant on setting/get at 2026-01-05T10:00:01+08:00.")
     text = render(findings)
     assert text.startswith("CJ compliance audit: 1 finding\n[R4] Exceeded the account's QPS for its level (2x)")
 
@@ -341,3 +342,18 @@ def test_the_audit_of_a_truncated_journal_says_what_it_did_not_see() -> None:
 def test_a_journal_below_one_request_is_refused(size: int) -> None:
     with pytest.raises(ValueError, match="journal_size must be >= 1"):
         Simulator(journal_size=size)
+
+
+def test_a_limit_finding_speaks_of_this_accounts_limit_and_its_observed_rate() -> None:
+    sim, me, _ = make()
+    plus = sim.account(level="plus")
+    me.login(plus.api_key)
+    sim.clock.advance(1)
+    for _ in range(4):
+        me.get("shopping/pay/getBalance")
+        sim.clock.advance(0.00025)
+    (finding,) = audit(sim)
+    assert finding.rule == "R4"
+    assert finding.explanation.startswith(
+        f"Plus account {plus.open_id} may make 2 calls per second; it made 4 within 0.75 ms on shopping/pay/getBalance")
+    assert "Per-level QPS" not in finding.explanation

@@ -108,3 +108,26 @@ def test_real_sleep_on_a_frozen_clock_is_named_in_the_audit(pytester: pytest.Pyt
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*CJ compliance audit: 1 finding*", "*The client slept 0.02 s of real time*"])
+
+
+def test_request_ids_are_unique_per_test_and_reproducible(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.mark.parametrize("n", [1, 2])
+        def test_login_twice(cj_sim, cj_account, n):
+            http = cj_sim.app.test_client()
+            for _ in range(2):
+                http.post("/api2.0/v1/authentication/getAccessToken", json={"apiKey": cj_account.api_key})
+    """)
+
+    def ids() -> list[set[str]]:
+        pytester.runpytest("--cj-report", "r.json").assert_outcomes(passed=2)
+        import json
+        report = json.loads((pytester.path / "r.json").read_text())
+        return [{rid for f in test["findings"] for rid in f["requestIds"]} for test in report["tests"]]
+
+    first = ids()
+    assert [len(one) for one in first] == [1, 1]  # each test's second login (R3a, LOGIN-WHILE-VALID)
+    assert first[0] != first[1]  # the same request of two tests: two ids
+    assert ids() == first  # the fixed seed still reproduces them

@@ -77,7 +77,7 @@ def test_audit_fail_fails_the_test_itself_with_the_explanation(pytester: pytest.
         "*_ test_hammering _*",
         "CJ compliance audit: 1 finding",
         "[[]R4] Exceeded the account's QPS for its level (2x)",
-        "*Account 100042 exceeded limit R4*",
+        "*Free account 100042 may make 1 call per second; it made 3 at the same instant*",
         "*_ test_own_failure_wins _*",
         "*the test's own assertion*",
     ])
