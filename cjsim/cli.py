@@ -73,6 +73,12 @@ def _account(text: str) -> str:
     return text
 
 
+def _readable_file(text: str) -> str:
+    if not os.path.isfile(text) or not os.access(text, os.R_OK):
+        raise argparse.ArgumentTypeError(f"cannot read {text!r} (no such file, or not readable)")
+    return text
+
+
 def _profile(text: str) -> str:
     from cjsim.profiles import PROFILES
 
@@ -139,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_domain_flags(serve: argparse.ArgumentParser) -> None:
     """The simulated shop (cjsim/domain/options.py): catalogue pin, order timing, webhooks."""
-    serve.add_argument("--catalog", metavar="FILE",
+    serve.add_argument("--catalog", metavar="FILE", type=_readable_file,
                        help="serve this catalogue (JSON, the format of GET /__cjsim/catalogue) "
                             "instead of the one generated from --seed")
     serve.add_argument("--no-webhooks", dest="webhooks", action="store_false", default=None,
@@ -208,6 +214,9 @@ def _make_simulator(args: argparse.Namespace) -> Any:
 def _store_flag(url: str, usage: argparse.ArgumentParser) -> str:
     """``--store``: a SQLite path resolved to an absolute one (the banner shows where the
     state lives, whatever the working directory); its directory must exist."""
+    if not url.startswith(("memory:", "sqlite:///", "redis://", "rediss://", "unix://")):
+        usage.error(f"argument --store: unsupported store URL {url!r} (use memory://, sqlite:///PATH or "
+                    "redis://HOST:PORT/DB)")
     if not url.startswith("sqlite:///"):
         return url
     path = url[len("sqlite:///"):]

@@ -31,6 +31,8 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     (["--profile", "nope"], "argument --profile: unknown profile 'nope'"),
     (["--ship-delay", "-3"], "argument --ship-delay: must be >= 0, not -3"),
     (["--webhook-retry-delay", "0"], "argument --webhook-retry-delay: must be > 0"),
+    (["--catalog", "/no/such/catalogue.json"], "argument --catalog: cannot read '/no/such/catalogue.json'"),
+    (["--store", "foo://x"], "argument --store: unsupported store URL 'foo://x'"),
 ])
 def test_a_bad_flag_is_one_line_naming_it_under_the_serve_usage(flags: list[str], message: str) -> None:
     result = run("serve", "--port", "0", *flags) if flags[0] != "--port" else run("serve", *flags)
