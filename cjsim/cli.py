@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a scenario file or bundled name (repeatable; later ones override)")
     _add_domain_flags(serve)
     sub.add_parser("routes", help="print the endpoint reference (markdown) from the route table")
+    sub.add_parser("openapi", help="print the OpenAPI 3.1 document (JSON) generated from the route table")
     from cjsim.scenario.cli import add_parser as add_scenarios_parser
 
     add_scenarios_parser(sub)  # cjsim scenarios list | show NAME | validate FILE
@@ -186,6 +187,11 @@ def _main(argv: Sequence[str] | None = None) -> int:
         from cjsim.endpoint_docs import render
 
         sys.stdout.write(render())
+        return 0
+    if args.command == "openapi":
+        from cjsim.openapi import render as render_openapi
+
+        sys.stdout.write(render_openapi())
         return 0
     if args.command == "scenarios":
         from cjsim.scenario.cli import run as run_scenarios

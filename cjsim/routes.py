@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from cjsim.params import Field
+from cjsim.shapes import Schema
 
 if TYPE_CHECKING:
     from cjsim.call import Call
@@ -37,6 +38,13 @@ class Route:
     summary: str = ""
     deprecated: bool = False
     body: BodyMode = "json"
+    # the JSON Schema of a success answer's ``data`` (cjsim/shapes.py); the OpenAPI document
+    # publishes it and tests/test_openapi_live.py holds the live answers to it
+    data: Schema | None = None
+    # the JSON body's schema when the Field specs cannot say it (getAccessToken's three forms)
+    request: Schema | None = None
+    # the codes this interface answers besides the common ones (cjsim/openapi.py COMMON_*)
+    errors: tuple[int, ...] = ()
 
     @property
     def takes_query(self) -> bool:

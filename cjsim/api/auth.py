@@ -9,6 +9,17 @@ from cjsim.domain.ids import digest
 from cjsim.errors import CJError, illegal
 from cjsim.params import Field
 from cjsim.routes import Route, route
+from cjsim.shapes import BOOL, INT, STR, obj
+
+_PAIR = {"accessToken": STR, "accessTokenExpiryDate": STR, "refreshToken": STR,
+         "refreshTokenExpiryDate": STR, "createDate": STR}
+TOKENS = obj({"openId": INT, **_PAIR})
+# the three body forms of getAccessToken (cj-api §2.1); _credentials() parses them
+CREDENTIALS = {"oneOf": [
+    {"type": "object", "required": ["apiKey"], "properties": {"apiKey": STR}},
+    {"type": "object", "required": ["email", "password"], "properties": {"email": STR, "password": STR}},
+    {"type": "object", "required": ["email", "apiKey"], "properties": {"email": STR, "apiKey": STR}},
+]}
 
 
 def _credentials(body: Any) -> tuple[str, str | None, str]:
@@ -88,12 +99,14 @@ def logout(call: Call) -> bool:
 ROWS: list[Route] = [
     route("authentication/getAccessToken", "POST", get_access_token,
           auth=False, login=True, subject=login_subject, family="auth",
+          data=TOKENS, request=CREDENTIALS, errors=(1600001, 1601000),
           summary="Log in; the JSON body is {apiKey}, {email, password} (password = the API key) "
                   "or {email, apiKey}. Returns the token pair and the openId."),
     route("authentication/refreshAccessToken", "POST", refresh_access_token,
           Field("refreshToken", "str", required=True),
           auth=False, login=True, subject=refresh_subject, family="auth",
+          data=obj(_PAIR), errors=(1600003,),
           summary="A new token pair; the old access token and the used refresh token die."),
-    route("authentication/logout", "POST", logout, family="auth", body="json_or_empty",
+    route("authentication/logout", "POST", logout, data=BOOL, family="auth", body="json_or_empty",
           summary="Revokes the access token and its refresh token."),
 ]

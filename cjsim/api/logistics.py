@@ -8,6 +8,14 @@ from cjsim.call import Call
 from cjsim.domain import logistics as lg
 from cjsim.params import Field
 from cjsim.routes import Route, route
+from cjsim.shapes import NUM, STR, arr, obj
+
+QUOTES = arr(obj({"logisticName": STR, "logisticPrice": NUM, "logisticPriceCn": NUM,
+                  "logisticAging": STR, "taxesFee": NUM, "clearanceOperationFee": NUM,
+                  "totalPostageFee": NUM}))
+TRACKS = arr(obj({"trackingNumber": STR, "logisticName": STR, "trackingFrom": STR,
+                  "trackingTo": STR, "deliveryDay": STR, "deliveryTime": STR,
+                  "trackingStatus": STR, "lastMileCarrier": STR, "lastTrackNumber": STR}))
 
 
 def freight_calculate(call: Call) -> list[dict[str, Any]]:
@@ -39,9 +47,10 @@ ROWS: list[Route] = [
           )),
           Field("zip", "str"), Field("taxId", "str"), Field("houseNumber", "str"),
           Field("iossNumber", "str"),
+          data=QUOTES, errors=(1602000, 1602001, 1605000),
           family="logistics", summary="Shipping lines and prices of a route, cheapest first."),
-    route("logistic/trackInfo", "GET", track_info, _TRACK, family="logistics",
+    route("logistic/trackInfo", "GET", track_info, _TRACK, data=TRACKS, family="logistics",
           summary="Tracking of shipped parcels (repeat trackNumber for a batch)."),
-    route("logistic/getTrackInfo", "GET", track_info, _TRACK, family="logistics",
+    route("logistic/getTrackInfo", "GET", track_info, _TRACK, data=TRACKS, family="logistics",
           deprecated=True, summary="Deprecated name of logistic/trackInfo."),
 ]

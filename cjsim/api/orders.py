@@ -12,6 +12,51 @@ from cjsim.domain import order_views as views
 from cjsim.domain.orders import create_answer
 from cjsim.params import Field
 from cjsim.routes import Route, route
+from cjsim.shapes import BOOL, INT, NUM, STR, arr, maybe, obj
+
+_MONEY = ("postageAmount", "productAmount", "productOriginalAmount", "productDiscountAmount",
+          "postageDiscountAmount", "postageOriginalAmount", "totalDiscountAmount", "actualPayment",
+          "orderOriginalAmount")
+CREATED = obj({
+    "orderId": STR, "orderNumber": STR, "shipmentOrderId": maybe(STR), "iossAmount": NUM,
+    "iossTaxHandlingFee": NUM, **dict.fromkeys(_MONEY, NUM), "cjPayUrl": STR, "orderAmount": NUM,
+    "logisticsMiss": BOOL, "orderStatus": STR,
+    "productInfoList": arr(obj({"storeLineItemId": maybe(STR), "lineItemId": STR, "variantId": STR,
+                                "quantity": INT, "isGroup": BOOL, "subOrderProducts": arr(STR)})),
+    "interceptOrderReasons": arr(STR)})
+_ORDER = {
+    "orderId": STR, "orderNum": STR, "cjOrderId": maybe(STR), "shippingCountryCode": STR,
+    "shippingProvince": STR, "shippingCity": STR, "shippingAddress": STR,
+    "shippingCustomerName": STR, "shippingPhone": maybe(STR), "remark": maybe(STR),
+    "logisticName": STR, "trackNumber": maybe(STR), "trackingUrl": maybe(STR), "orderWeight": INT,
+    "orderAmount": NUM, "productAmount": NUM, "postageAmount": NUM, "orderStatus": STR,
+    "createDate": STR, "paymentDate": maybe(STR), "storeCreateDate": maybe(STR)}
+_LINE = {"vid": STR, "quantity": INT, "sellPrice": NUM}
+ORDER_PAGE = obj({"pageNum": INT, "pageSize": INT, "total": INT,
+                  "list": arr(obj({**_ORDER, "productList": arr(obj(_LINE))}))})
+ORDER_DETAIL = obj({
+    **_ORDER, "platformOrderId": maybe(STR), "fromCountryCode": STR, "disputeId": maybe(STR),
+    "outWarehouseTime": maybe(STR), "isComplete": INT,
+    "productList": arr(obj({**_LINE, "lineItemId": STR, "storeLineItemId": maybe(STR),
+                            "podPropertiesInfo": maybe(STR)}))},
+    {"logisticsTimeliness": obj({"logisticsModes": arr(obj({"logisticsName": STR,
+                                                            "arrivalTime": STR}))})})
+CART = obj({"successCount": INT, "addSuccessOrders": arr(STR), "unInterceptAddressCount": INT,
+            "interceptOrders": arr(STR)})
+CART_CONFIRM = obj({"successCount": INT, "submitSuccess": BOOL, "shipmentsId": maybe(STR),
+                    "result": INT, "interceptOrders": arr(STR)})
+_PAYMENT = obj({
+    **dict.fromkeys(("actualPayment", "balanceDeduction", "billAmount"), NUM), "canDeduct": BOOL,
+    **dict.fromkeys(("commodityDiscount", "commodityTotalAmount", "couponAmount", "freight",
+                     "iossAmount"), NUM),
+    "iossNumber": maybe(STR),
+    **dict.fromkeys(("iossTaxHandlingFee", "iossTaxes"), NUM), "iossType": maybe(INT),
+    **dict.fromkeys(("orderOriginalAmount", "orderProductAmount", "payableAmount",
+                     "postageDiscount", "serviceFee"), NUM)})
+PARENT_ORDER = obj({"orderMoney": NUM, "payExpireTime": STR, "payId": STR, "result": INT,
+                    "submitSuccess": BOOL, "unMatchOrderCodes": arr(STR), "successOrders": arr(STR),
+                    "unMatchProductCodes": arr(STR), "paymentInformation": _PAYMENT,
+                    "interceptOrders": arr(STR)})
 
 
 def create_order_v2(call: Call) -> dict[str, Any]:
@@ -96,25 +141,30 @@ ROWS: list[Route] = [
           Field("shopAmount", "decimal", min=Decimal(0), max=MAX_MONEY),
           Field("platform", "str"), Field("iossType", "int", choices=(1, 2, 3)),
           Field("iossNumber", "str"), _V2_LINES,
+          data=CREATED, errors=(1602000, 1602001, 1603000, 1604000, 1605000),
           family="orders", summary="Create an order; payType 2 also pays it from the balance."),
     route("shopping/order/createOrder", "POST", create_order_v1, *_address(True), _V1_LINES,
+          data=STR, errors=(1602000, 1602001, 1603000, 1605000),
           family="orders", deprecated=True, summary="Deprecated V1 create; data is the order id."),
     route("shopping/order/list", "GET", order_list, *P1,
           Field("orderIds", "list", max_len=100), Field("shipmentOrderId", "str"),
           Field("status", "str", choices=views.LIST_FILTERS),
-          family="orders", summary="The account's orders, newest first (P1 paging)."),
+          data=ORDER_PAGE, family="orders", summary="The account's orders, newest first (P1 paging)."),
     route("shopping/order/getOrderDetail", "GET", order_detail, ORDER_ID,
           Field("features", "list", max_len=20),
+          data=ORDER_DETAIL, errors=(1603100,),
           family="orders", summary="One order by CJ order id or the client's orderNumber."),
     route("shopping/order/deleteOrder", "DELETE", delete_order, ORDER_ID,
+          data=STR, errors=(1603002, 1603100),
           family="orders", summary="Cancel a CREATED or IN_CART order; its stock is released."),
     route("shopping/order/confirmOrder", "PATCH", confirm_order, ORDER_ID,
-          family="orders", summary="CREATED -> UNPAID."),
+          data=STR, errors=(1603001, 1603100), family="orders", summary="CREATED -> UNPAID."),
     route("shopping/order/addCart", "POST", add_cart, _IDS,
-          family="orders", summary="CREATED orders -> IN_CART."),
+          data=CART, errors=(1603100,), family="orders", summary="CREATED orders -> IN_CART."),
     route("shopping/order/addCartConfirm", "POST", add_cart_confirm, _IDS,
+          data=CART_CONFIRM, errors=(1603100,),
           family="orders", summary="IN_CART orders -> UNPAID, in one new shipment."),
     route("shopping/order/saveGenerateParentOrder", "POST", save_parent_order,
           Field("shipmentOrderId", "str", required=True),
-          family="orders", summary="The shipment's payId and amounts."),
+          data=PARENT_ORDER, errors=(1603100,), family="orders", summary="The shipment's payId and amounts."),
 ]

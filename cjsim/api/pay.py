@@ -8,6 +8,9 @@ from cjsim.call import Call
 from cjsim.money import ZERO
 from cjsim.params import Field
 from cjsim.routes import Route, route
+from cjsim.shapes import NUM, STR, obj
+
+BALANCE = obj({"amount": NUM, "noWithdrawalAmount": NUM, "freezeAmount": NUM})
 
 
 def get_balance(call: Call) -> dict[str, Any]:
@@ -29,11 +32,13 @@ def pay_balance_v2(call: Call) -> str:
 
 
 ROWS: list[Route] = [
-    route("shopping/pay/getBalance", "GET", get_balance, family="pay",
+    route("shopping/pay/getBalance", "GET", get_balance, data=BALANCE, family="pay",
           summary="The account balance in USD."),
     route("shopping/pay/payBalance", "POST", pay_balance, Field("orderId", "str", required=True),
+          data=STR, errors=(1603100, 1603101, 1604000),
           family="pay", summary="Pay one UNPAID order from the balance."),
     route("shopping/pay/payBalanceV2", "POST", pay_balance_v2,
           Field("shipmentOrderId", "str", required=True), Field("payId", "str", required=True),
+          data=STR, errors=(1603100, 1603101, 1604000),
           family="pay", summary="Pay every UNPAID order of a shipment (payId from saveGenerateParentOrder)."),
 ]

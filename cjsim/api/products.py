@@ -11,6 +11,7 @@ from __future__ import annotations
 from cjsim.api.bind import CatalogueView
 from cjsim.params import Field
 from cjsim.routes import Route, route
+from cjsim.shapes import BOOL, INT, NUM, STR, Schema, arr, maybe, obj
 
 # P1 (product/list, shopping/order/list) and P2 (product/listV2), cj-api §1.4
 P1 = (Field("pageNum", "int", min=1, default=1), Field("pageSize", "int", min=1, max=200, default=20))
@@ -18,6 +19,62 @@ P2 = (Field("page", "int", min=1, max=1000, default=1), Field("size", "int", min
 FEATURES = Field("features", "list")
 COUNTRY = Field("countryCode", "str", max_len=2)
 SUPPLIER = (Field("supplierId", "str"), Field("verifiedWarehouse", "int"))
+
+# -- the data of each answer (cj-api §4) ----------------------------------------------------
+
+_CATEGORY = obj({"categoryId": STR, "categoryName": STR})
+CATEGORY_TREE = arr(obj({"categoryFirstName": STR, "categoryFirstList": arr(obj({
+    "categorySecondName": STR, "categorySecondList": arr(_CATEGORY)}))}))
+LIST_PAGE = obj({"pageNum": INT, "pageSize": INT, "total": INT, "list": arr(obj({
+    "pid": STR, "productName": STR, "productNameEn": STR, "productSku": STR, "productImage": STR,
+    "productWeight": INT, "productType": STR, "productUnit": STR, "sellPrice": NUM,
+    "categoryId": STR, "categoryName": STR, "remark": STR, "addMarkStatus": INT,
+    "isFreeShipping": BOOL, "listedNum": INT, "supplierName": STR, "supplierId": STR,
+    "createTime": STR, "isVideo": INT, "saleStatus": INT, "customizationVersion": INT}))})
+_V2_ITEM = obj({
+    "id": STR, "nameEn": STR, "sku": STR, "spu": STR, "bigImage": STR, "sellPrice": STR,
+    "nowPrice": STR, "discountPrice": STR, "discountPriceRate": STR, "listedNum": INT,
+    "categoryId": STR, "twoCategoryId": STR, "oneCategoryId": STR,
+    "threeCategoryName": maybe(STR), "twoCategoryName": maybe(STR), "oneCategoryName": maybe(STR),
+    "addMarkStatus": INT, "isVideo": INT, "videoList": arr(STR), "productType": STR,
+    "supplierName": STR, "createAt": INT, "warehouseInventoryNum": INT,
+    "totalVerifiedInventory": INT, "totalUnVerifiedInventory": INT, "verifiedWarehouse": INT,
+    "customization": INT, "isPersonalized": INT, "hasCECertification": INT, "isCollect": INT,
+    "myProduct": BOOL, "currency": STR, "description": maybe(STR), "deliveryCycle": STR,
+    "saleStatus": STR, "authorityStatus": STR})
+LIST_V2_PAGE = obj({"pageSize": INT, "pageNumber": INT, "totalRecords": INT, "totalPages": INT,
+                    "content": arr(obj({
+                        "productList": arr(_V2_ITEM), "relatedCategoryList": arr(_CATEGORY),
+                        "categoryList": maybe(arr(_CATEGORY)),
+                        "storeList": arr(obj({"warehouseId": STR, "warehouseName": STR,
+                                              "countryCode": STR})),
+                        "keyWord": maybe(STR), "keyWordOld": maybe(STR), "searchHit": STR}))})
+_COUNTRY_INVENTORY = obj({"countryCode": STR, "totalInventory": INT, "cjInventory": INT,
+                          "factoryInventory": INT, "verifiedWarehouse": INT})
+VARIANT = obj({
+    "vid": STR, "pid": STR, "variantName": maybe(STR), "variantNameEn": STR, "variantSku": STR,
+    "variantImage": STR, "variantStandard": STR, "variantUnit": maybe(STR),
+    "variantProperty": maybe(STR), "variantKey": STR, "variantLength": INT, "variantWidth": INT,
+    "variantHeight": INT, "variantVolume": INT, "variantWeight": NUM, "variantSellPrice": NUM,
+    "variantSugSellPrice": NUM, "createTime": STR,
+}, {"inventories": arr(_COUNTRY_INVENTORY)})  # with features=enable_inventory
+PRODUCT: Schema = obj({
+    "pid": STR, "productName": STR, "productNameEn": STR, "productSku": STR, "bigImage": STR,
+    "productImage": STR, "productImageSet": arr(STR), "productWeight": STR, "packingWeight": STR,
+    "productUnit": STR, "productType": STR, "categoryId": STR, "categoryName": STR,
+    "entryCode": STR, "entryName": STR, "entryNameEn": STR, "materialName": STR,
+    "materialNameEn": STR, "materialKey": STR, "packingName": STR, "packingNameEn": STR,
+    "packingKey": STR, "productKey": STR, "productKeyEn": STR, "productProSet": arr(STR),
+    "productProEnSet": arr(STR), "sellPrice": STR, "productSugSellPrice": NUM,
+    "description": STR, "status": STR, "listedNum": INT, "supplierName": STR, "supplierId": STR,
+    "productVideo": arr(STR), "createrTime": STR, "customizationVersion": INT,
+    "variants": arr(VARIANT)})
+_AREA = {"areaId": INT, "areaEn": STR, "countryCode": STR}
+_LEVELS = {"totalInventoryNum": INT, "cjInventoryNum": INT, "factoryInventoryNum": INT}
+STOCK_BY_VID = arr(obj({"vid": STR, **_AREA, "storageNum": INT, **_LEVELS}))
+STOCK_BY_SKU = arr(obj({**_AREA, "countryNameEn": STR, **_LEVELS}))
+INVENTORY = obj({"inventories": arr(obj({**_AREA, **_LEVELS, "countryNameEn": STR})),
+                 "variantInventories": arr(obj({"vid": STR, "inventory": arr(_COUNTRY_INVENTORY)}))})
 
 
 get_category = CatalogueView("get_category", live_stock=False)
@@ -34,7 +91,7 @@ inventory_by_pid = CatalogueView("inventory_by_pid")
 _WHICH = (Field("pid", "str"), Field("productSku", "str"), Field("variantSku", "str"))
 
 ROWS: list[Route] = [
-    route("product/getCategory", "GET", get_category, family="products",
+    route("product/getCategory", "GET", get_category, data=CATEGORY_TREE, family="products",
           summary="The three-level category tree (ids on the third level only)."),
     route("product/list", "GET", product_list, *P1,
           Field("productNameEn", "str"), Field("productName", "str"), Field("pid", "str"),
@@ -47,7 +104,7 @@ ROWS: list[Route] = [
           Field("productType", "str", choices=("ORDINARY_PRODUCT", "SUPPLIER_PRODUCT")),
           Field("isFreeShipping", "int", choices=(0, 1)),
           Field("minListedNum", "int"), Field("maxListedNum", "int"), *SUPPLIER,
-          family="products", summary="Legacy product search (P1 paging); GET only."),
+          data=LIST_PAGE, family="products", summary="Legacy product search (P1 paging); GET only."),
     route("product/listV2", "GET", product_list_v2, *P2,
           Field("keyWord", "str"), Field("categoryId", "str"),
           Field("lv2categoryList", "list"), Field("lv3categoryList", "list"), COUNTRY,
@@ -58,19 +115,23 @@ ROWS: list[Route] = [
           Field("orderBy", "int", choices=(0, 1, 2, 3, 4)),
           Field("sort", "str", choices=("desc", "asc", "DESC", "ASC")),
           FEATURES, Field("productType", "int"), *SUPPLIER,
-          family="products", summary="Product search (P2 paging); productList first."),
+          data=LIST_V2_PAGE, family="products", summary="Product search (P2 paging); productList first."),
     route("product/query", "GET", product_query, *_WHICH, FEATURES, COUNTRY,
+          data=PRODUCT, errors=(1602000, 1602001),
           family="products", summary="One product with its variants (pid, productSku or variantSku)."),
     route("product/variant/query", "GET", variant_query, *_WHICH, COUNTRY,
-          family="products", summary="A product's variants."),
+          data=arr(VARIANT), errors=(1602000, 1602001), family="products", summary="A product's variants."),
     route("product/variant/queryByVid", "GET", variant_by_vid,
           Field("vid", "str", required=True), FEATURES,
-          family="products", summary="One variant by vid."),
+          data=VARIANT, errors=(1602000, 1602001), family="products", summary="One variant by vid."),
     route("product/stock/queryByVid", "GET", stock_by_vid, Field("vid", "str", required=True),
+          data=STOCK_BY_VID, errors=(1602000, 1602001),
           family="products", summary="A variant's stock per warehouse country."),
     route("product/stock/queryBySku", "GET", stock_by_sku, Field("sku", "str", required=True),
+          data=STOCK_BY_SKU, errors=(1602000, 1602001),
           family="products", summary="Stock of a variant SKU, or summed over a product SKU."),
     route("product/stock/getInventoryByPid", "GET", inventory_by_pid,
           Field("pid", "str", required=True), COUNTRY,
+          data=INVENTORY, errors=(1602001,),
           family="products", summary="A product's stock per country and per variant."),
 ]

@@ -6,6 +6,13 @@ from typing import Any
 
 from cjsim.call import Call
 from cjsim.routes import Route, route
+from cjsim.shapes import ANY_OBJECT, BOOL, INT, STR, arr, obj
+
+_CALLBACK = obj({"type": STR, "urls": arr(STR)})
+SETTINGS = obj({"openId": INT, "openName": STR, "openEmail": STR,
+                "setting": obj({"quotaLimits": arr(ANY_OBJECT), "qpsLimit": INT}),
+                "callback": obj({topic: _CALLBACK for topic in ("product", "stock", "order", "logistics")}),
+                "root": STR, "isSandbox": BOOL})
 
 TOPICS = ("product", "stock", "order", "logistics")
 
@@ -31,6 +38,6 @@ def get_settings(call: Call) -> dict[str, Any]:
 
 
 ROWS: list[Route] = [
-    route("setting/get", "GET", get_settings, family="settings",
+    route("setting/get", "GET", get_settings, data=SETTINGS, family="settings",
           summary="Account settings: quotas, QPS limit, webhook callbacks."),
 ]

@@ -6,6 +6,7 @@ from cjsim.call import Call
 from cjsim.domain.webhooks import TOPICS, parse_changes
 from cjsim.params import Field
 from cjsim.routes import Route, route
+from cjsim.shapes import BOOL
 
 
 def set_webhooks(call: Call) -> bool:
@@ -17,6 +18,6 @@ def set_webhooks(call: Call) -> bool:
 
 ROWS: list[Route] = [
     route("webhook/set", "POST", set_webhooks, *(Field(topic, "object") for topic in TOPICS),
-          family="webhooks",
+          data=BOOL, errors=(1606000, 1606001, 1607000), family="webhooks",
           summary="Per topic (product, stock, order, logistics): ENABLE with callbackUrls, or CANCEL."),
 ]

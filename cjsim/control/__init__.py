@@ -205,4 +205,5 @@ def profile() -> Response:
 
 from cjsim.control import audit as _audit  # noqa: E402,F401  (registers /__cjsim/audit)
 from cjsim.control import domain as _domain  # noqa: E402,F401  (the shop's routes: orders, webhooks)
+from cjsim.control import openapi as _openapi  # noqa: E402,F401  (GET /__cjsim/openapi.json)
 from cjsim.control import scenario as _scenario  # noqa: E402,F401  (load scenarios, faults fired)
