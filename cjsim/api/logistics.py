@@ -8,14 +8,15 @@ from cjsim.call import Call
 from cjsim.domain import logistics as lg
 from cjsim.params import Field
 from cjsim.routes import Route, route
-from cjsim.shapes import NUM, STR, arr, obj
+from cjsim.shapes import NUM, STR, arr, maybe, obj
 
 QUOTES = arr(obj({"logisticName": STR, "logisticPrice": NUM, "logisticPriceCn": NUM,
                   "logisticAging": STR, "taxesFee": NUM, "clearanceOperationFee": NUM,
                   "totalPostageFee": NUM}))
 TRACKS = arr(obj({"trackingNumber": STR, "logisticName": STR, "trackingFrom": STR,
                   "trackingTo": STR, "deliveryDay": STR, "deliveryTime": STR,
-                  "trackingStatus": STR, "lastMileCarrier": STR, "lastTrackNumber": STR}))
+                  "trackingStatus": STR, "lastMileCarrier": maybe(STR),
+                  "lastTrackNumber": maybe(STR)}))  # null until the last mile
 
 
 def freight_calculate(call: Call) -> list[dict[str, Any]]:
