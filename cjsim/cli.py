@@ -138,7 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_domain_flags(serve)
     sub.add_parser("routes", help="print the endpoint reference (markdown) from the route table")
     sub.add_parser("openapi", help="print the OpenAPI 3.1 document (JSON) generated from the route table")
+    from cjsim.record_cli import add_parser as add_record_parser
     from cjsim.scenario.cli import add_parser as add_scenarios_parser
+
+    add_record_parser(sub)  # cjsim record --upstream URL --account EMAIL:APIKEY --out FILE
 
     add_scenarios_parser(sub)  # cjsim scenarios list | show NAME | validate FILE
     return parser
@@ -193,6 +196,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
         sys.stdout.write(render_openapi())
         return 0
+    if args.command == "record":
+        from cjsim.record_cli import run_command
+
+        return run_command(args)
     if args.command == "scenarios":
         from cjsim.scenario.cli import run as run_scenarios
 
