@@ -58,6 +58,8 @@ VARIANT = obj({
     "variantHeight": INT, "variantVolume": INT, "variantWeight": NUM, "variantSellPrice": NUM,
     "variantSugSellPrice": NUM, "createTime": STR,
 }, {"inventories": arr(_COUNTRY_INVENTORY)})  # with features=enable_inventory
+# product/query's sellPrice: a number when every variant costs the same, else "low-high"
+PRICE: Schema = {"type": ["number", "string"]}
 PRODUCT: Schema = obj({
     "pid": STR, "productName": STR, "productNameEn": STR, "productSku": STR, "bigImage": STR,
     "productImage": STR, "productImageSet": arr(STR), "productWeight": STR, "packingWeight": STR,
@@ -65,7 +67,7 @@ PRODUCT: Schema = obj({
     "entryCode": STR, "entryName": STR, "entryNameEn": STR, "materialName": STR,
     "materialNameEn": STR, "materialKey": STR, "packingName": STR, "packingNameEn": STR,
     "packingKey": STR, "productKey": STR, "productKeyEn": STR, "productProSet": arr(STR),
-    "productProEnSet": arr(STR), "sellPrice": STR, "productSugSellPrice": NUM,
+    "productProEnSet": arr(STR), "sellPrice": PRICE, "productSugSellPrice": NUM,
     "description": STR, "status": STR, "listedNum": INT, "supplierName": STR, "supplierId": STR,
     "productVideo": arr(STR), "createrTime": STR, "customizationVersion": INT,
     "variants": arr(VARIANT)})
