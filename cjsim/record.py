@@ -274,11 +274,14 @@ class Recorder:
             variants.append(_variant(v, rows))
         if self.freight_to and variants:
             start = next((s.country for s in variants[0].stock if s.cj + s.factory > 0), "CN")
-            quotes = self.call("POST", "logistic/freightCalculate", body={
-                "startCountryCode": start, "endCountryCode": self.freight_to,
-                "products": [{"vid": variants[0].vid, "quantity": 1}]})
-            state["freight"][pid] = {"from": start, "to": self.freight_to, "vid": variants[0].vid,
-                                     "quotes": quotes}
+            entry: dict[str, Any] = {"from": start, "to": self.freight_to, "vid": variants[0].vid}
+            try:
+                entry["quotes"] = self.call("POST", "logistic/freightCalculate", body={
+                    "startCountryCode": start, "endCountryCode": self.freight_to,
+                    "products": [{"vid": variants[0].vid, "quantity": 1}]})
+            except UpstreamError as exc:  # no line on that route: noted, the product is kept
+                entry["error"] = exc.detail
+            state["freight"][pid] = entry
         return _product(data, variants, state["listed"].get(pid, {}))
 
     # -- the file -----------------------------------------------------------------------------

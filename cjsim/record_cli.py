@@ -69,6 +69,10 @@ def run_command(args: Any) -> int:
         print(f"cjsim record: stopped: {exc}; what was recorded is in {args.out}, "
               "run the same command again to continue", file=sys.stderr)
         return 3
+    except KeyboardInterrupt:
+        print(f"cjsim record: interrupted; what was recorded is in {args.out}, "
+              "run the same command again to continue", file=sys.stderr)
+        return 130
     except OSError as exc:
         print(f"cjsim record: --out {args.out}: {exc}", file=sys.stderr)
         return 2

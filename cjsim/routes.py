@@ -40,9 +40,9 @@ class Route:
     body: BodyMode = "json"
     # the JSON Schema of a success answer's ``data`` (cjsim/shapes.py); the OpenAPI document
     # publishes it and tests/test_openapi_live.py holds the live answers to it
-    data: Schema | None = None
+    data: Schema | None = field(default=None, hash=False)
     # the JSON body's schema when the Field specs cannot say it (getAccessToken's three forms)
-    request: Schema | None = None
+    request: Schema | None = field(default=None, hash=False)
     # the codes this interface answers besides the common ones (cjsim/openapi.py COMMON_*)
     errors: tuple[int, ...] = ()
 
