@@ -261,3 +261,17 @@ def _token_at(base: str, api_key: str) -> str:
     body = requests.post(f"{base}/authentication/getAccessToken", json={"apiKey": api_key}, timeout=10).json()
     assert body["code"] == 200, body
     return str(body["data"]["accessToken"])
+
+
+def test_real_cj_shapes_map_onto_the_model() -> None:
+    """What the simulator never answers but CJ does: weight ranges, other time formats."""
+    from cjsim.record import _first_number, _instant, _strings, api_root, public_url
+
+    assert _first_number("120.0-150.0") == 120.0 and _first_number(95) == 95.0
+    assert _first_number("") == 0.0 and _first_number(None, 7.0) == 7.0
+    assert _strings('["塑料","金属"]') == ("塑料", "金属") and _strings("plain") == ("plain",)
+    assert _strings(["a", 1]) == ("a", "1") and _strings(None) == ()
+    china = _instant("2024-03-01 08:00:00")
+    assert china == _instant("2024-03-01T00:00:00.000+00:00") == _instant(china // 1000)
+    assert api_root("http://h:1") == api_root("http://h:1/api2.0/v1/") == "http://h:1/api2.0/v1/"
+    assert public_url("http://user:secret@h:1/api2.0/v1/?k=v") == "http://h:1/api2.0/v1/"
