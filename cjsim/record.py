@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -115,8 +116,9 @@ class Recorder:
     selection: Selection
     level: int | None = None
     freight_to: str | None = None
-    sleep: Callable[[float], None] = field(default=lambda seconds: None)
-    monotonic: Callable[[], float] = field(default=lambda: 0.0)
+    # real time by default; tests inject a pair that moves a simulated clock
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
     stream: IO[str] = field(default_factory=lambda: sys.stderr)
     session: requests.Session = field(default_factory=requests.Session)
     token: str | None = field(default=None, init=False)

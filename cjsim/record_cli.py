@@ -33,8 +33,6 @@ def add_parser(sub: Any) -> None:
 
 
 def run_command(args: Any) -> int:
-    import time
-
     from cjsim.domain.accounts import AccountError, parse_level
     from cjsim.record import Recorder, RecordError, Selection, Stop, api_root
 
@@ -59,8 +57,7 @@ def run_command(args: Any) -> int:
         recorder = Recorder(upstream=args.upstream, email=email, api_key=key, out=Path(args.out),
                             selection=Selection(pids=pids, category=args.category,
                                                 keyword=args.keyword, max=args.max),
-                            level=level, freight_to=freight, sleep=time.sleep,
-                            monotonic=time.monotonic)
+                            level=level, freight_to=freight)
         doc = recorder.run()
     except RecordError as exc:
         print(f"cjsim record: {exc}", file=sys.stderr)

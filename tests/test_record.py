@@ -222,9 +222,11 @@ def test_an_out_file_that_is_no_recording_is_refused(tmp_path: Path, capsys: pyt
 
 
 def test_cjsim_record_then_cjsim_serve_catalog(tmp_path: Path) -> None:
-    """The commands as a user runs them: record from one `cjsim serve`, serve the file."""
+    """The commands as a user runs them: record from one `cjsim serve`, serve the file. The
+    account is free (1 request/second) and the upstream's clock real: unpaced, the recorder
+    would be throttled (exit 3)."""
     upstream, found = start_serve("--account", "list@example.com:CJLIST-1:advanced",  # the test's own
-                                  "--account", "rec@example.com:CJREC-KEY-1:advanced", "--seed", "8")
+                                  "--account", "rec@example.com:CJREC-KEY-1:free", "--seed", "8")
     try:
         root = found["base"].removesuffix("/api2.0/v1")
         token = _token_at(found["base"], "CJLIST-1")
@@ -234,8 +236,7 @@ def test_cjsim_record_then_cjsim_serve_catalog(tmp_path: Path) -> None:
         out = tmp_path / "shop.json"
         result = subprocess.run(
             [sys.executable, "-m", "cjsim", "record", "--upstream", root, "--account",
-             "rec@example.com:CJREC-KEY-1", "--out", str(out), "--pids", ",".join(pids),
-             "--level", "advanced"],
+             "rec@example.com:CJREC-KEY-1", "--out", str(out), "--pids", ",".join(pids)],
             capture_output=True, text=True, timeout=60, env={**os.environ})
         assert result.returncode == 0, result.stderr
         assert "2 products" in result.stderr and "record: 2/2" in result.stderr
