@@ -36,6 +36,7 @@ from cjsim.profiles.legacy import LEVEL_QPS
 API = "/api2.0/v1/"
 STOP_CODES = {1600200: "too many requests", 1600201: "quota used up",
               16900500: "request limit reached"}
+PACE_MARGIN_S = 0.1  # seconds; arrival jitter on a loaded host or network
 DEFAULT_MAX = 50  # also in cjsim/record_cli.py (the help text)
 PAGE_SIZE = 100  # product/listV2 allows up to 100
 OLDEST_US = 1_672_502_400 * 1_000_000  # 2023-01-01 (China): creation time CJ did not give
@@ -129,8 +130,9 @@ class Recorder:
 
     @property
     def interval(self) -> float:
-        """Seconds between two requests: the level's QPS (1/s when the level is not given)."""
-        return 1.0 / LEVEL_QPS.get(self.level if self.level is not None else 0, 1)
+        """Seconds between two requests: the level's QPS (1/s when the level is not given),
+        plus a margin: requests leave on time but can arrive closer together than sent."""
+        return 1.0 / LEVEL_QPS.get(self.level if self.level is not None else 0, 1) + PACE_MARGIN_S
 
     def _pace(self) -> None:
         if self._last is not None:

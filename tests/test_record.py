@@ -17,7 +17,7 @@ import requests
 
 from cjsim import Simulator
 from cjsim.cli import main
-from cjsim.record import Recorder, Selection, Stop
+from cjsim.record import PACE_MARGIN_S, Recorder, Selection, Stop
 from cjsim.server import BackgroundServer
 from tests.conftest import START
 from tests.test_cli import start as start_serve
@@ -150,12 +150,12 @@ def test_the_level_sets_the_pace(tmp_path: Path) -> None:
     up = Upstream(level="advanced")
     try:
         recorder = up.recorder(tmp_path / "a.json", level=4)
-        assert recorder.interval == pytest.approx(1 / 6)
+        assert recorder.interval == pytest.approx(1 / 6 + PACE_MARGIN_S)
         recorder.run()
         assert up.sim.violations() == []
-        assert max(up.slept) == pytest.approx(1 / 6, abs=1e-6)
+        assert max(up.slept) == pytest.approx(1 / 6 + PACE_MARGIN_S, abs=1e-6)
         assert Recorder(upstream="http://x", email="a@b.c", api_key="k", out=tmp_path / "b.json",
-                        selection=Selection()).interval == 1.0
+                        selection=Selection()).interval == 1.0 + PACE_MARGIN_S
     finally:
         up.close()
 
