@@ -17,6 +17,12 @@ from cjsim.errors import illegal
 
 Kind = Literal["str", "int", "decimal", "bool", "list", "objects", "object", "datetime"]
 
+# Integers a client may send: CJ is a Java service, its int parameters are Java ints (int32)
+# and its epoch-millisecond ones Java longs (int64). A value beyond a field's bounds, or beyond
+# int64 for a field without any, is 1600300: it never reaches a handler or the JSON encoder.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
 _TRUE = {"true", "1"}
 _FALSE = {"false", "0"}
 
@@ -131,6 +137,8 @@ def _coerce(spec: Field, value: Any, where: str) -> Any:
         raise illegal(f"{name} must be at least {spec.min}, got {_show(value)}")
     if spec.max is not None and out > spec.max:
         raise illegal(f"{name} must be at most {spec.max}, got {_show(value)}")
+    if kind == "int" and not INT64_MIN <= out <= INT64_MAX:
+        raise illegal(f"{name} is out of range, got {_show(value)}")
     return out
 
 

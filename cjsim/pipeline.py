@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import EnvironHeaders, MultiDict
+from werkzeug.exceptions import BadRequest
 
 from cjsim import jsonenc
 from cjsim.call import Call
@@ -54,6 +55,19 @@ class RawAnswer(Exception):
         self.code = code
 
 
+def _read(stream: Any, size: int) -> bytes:
+    """Up to ``size`` bytes of the request body. A body the client sent wrong (cut short, a
+    malformed chunk, a half-close, too slow) is the client's error: 1600300, not "System busy"
+    (which tells it to retry a request that can never succeed). Servers report it as
+    werkzeug's ``BadRequest``/``ClientDisconnected`` (ours, werkzeug's ``LimitedStream``) or
+    an ``OSError`` (werkzeug's dechunker, a socket timeout or reset)."""
+    try:
+        return bytes(stream.read(size))
+    except (BadRequest, OSError) as exc:
+        detail = exc.description if isinstance(exc, BadRequest) else str(exc) or type(exc).__name__
+        raise illegal(f"the request body could not be read: {detail}", reason="bad-body") from None
+
+
 class CJApi:
     """WSGI middleware: ``/api2.0/...`` is answered here, everything else by ``inner``."""
 
@@ -86,6 +100,7 @@ class Pipeline:
                 if err.reason and "reason" not in call.notes:
                     call.notes["reason"] = err.reason
                 payload = failure(err, sim.request_id(call), sim.profile.catalogue)
+            body = jsonenc.dumps(payload)  # inside the guard: an answer that cannot be encoded is a bug
         except RawAnswer as raw:  # a scenario fault that answers below the envelope
             self._journal(call, raw.code, raw.status, None)
             return raw.respond(start_response)
@@ -94,12 +109,14 @@ class Pipeline:
             status = 503
             call.notes["reason"] = "store-unavailable"
             payload = failure(CJError(1600000), sim.request_id(call), sim.profile.catalogue)
+            body = jsonenc.dumps(payload)
         except Exception:  # a bug of ours: log it, answer like CJ does when it is down
             log.exception("internal error on %s %s", call.method, call.path)
             status = 500
             call.notes["reason"] = "internal-error"
             payload = failure(CJError(1600000), sim.request_id(call), sim.profile.catalogue)
-        return self._respond(call, status, payload, start_response)
+            body = jsonenc.dumps(payload)
+        return self._respond(call, status, payload, body, start_response)
 
     def _new_call(self, environ: dict[str, Any]) -> Call:
         sim = self.sim
@@ -212,13 +229,17 @@ class Pipeline:
                 raise illegal("Content-Length is not a number", reason="bad-length") from None
             if length > limit:
                 raise illegal(f"the body is larger than {limit} bytes", reason="body-too-large")
-            return stream.read(length) if length > 0 else b""
+            data = _read(stream, length) if length > 0 else b""
+            if len(data) < length:
+                raise illegal(f"the body ended after {len(data)} of its {length} bytes (Content-Length)",
+                              reason="bad-body")
+            return data
         if environ.get("wsgi.input_terminated") or "chunked" in str(
                 environ.get("HTTP_TRANSFER_ENCODING", "")).lower():
-            data = stream.read(limit + 1)
+            data = _read(stream, limit + 1)
             if len(data) > limit:
                 raise illegal(f"the body is larger than {limit} bytes", reason="body-too-large")
-            return bytes(data)
+            return data
         return b""
 
     def _authenticate(self, call: Call) -> None:
@@ -234,9 +255,8 @@ class Pipeline:
         call.account = account
 
     # -- the answer ----------------------------------------------------------------------
-    def _respond(self, call: Call, status: int, payload: dict[str, Any],
+    def _respond(self, call: Call, status: int, payload: dict[str, Any], body: bytes,
                  start_response: StartResponse) -> Iterable[bytes]:
-        body = jsonenc.dumps(payload)
         self._journal(call, payload["code"], status, payload["requestId"])
         headers = [*JSON_HEADERS, ("Content-Length", str(len(body)))]
         start_response(f"{status} {REASONS.get(status, 'UNKNOWN')}", headers)

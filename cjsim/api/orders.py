@@ -10,7 +10,7 @@ from cjsim.api.products import P1
 from cjsim.call import Call
 from cjsim.domain import order_views as views
 from cjsim.domain.orders import create_answer
-from cjsim.params import Field
+from cjsim.params import INT32_MAX, INT32_MIN, Field
 from cjsim.routes import Route, route
 from cjsim.shapes import BOOL, INT, NUM, STR, arr, maybe, obj
 
@@ -125,12 +125,14 @@ def _address(v1: bool) -> tuple[Field, ...]:
 # Money a client may send is stored, so it must fit CJ's BigDecimal(18,2): bounded here (1600300)
 MAX_MONEY = Decimal("9999999999999999.99")
 
+# a Java int; within it, below 1 or above any stock is the order's own 1603000
+_QUANTITY = Field("quantity", "int", required=True, min=INT32_MIN, max=INT32_MAX)
 _V2_LINES = Field("products", "objects", required=True, min_len=1, max_len=200, items=(
-    Field("vid", "str"), Field("sku", "str"), Field("quantity", "int", required=True),
+    Field("vid", "str"), Field("sku", "str"), _QUANTITY,
     Field("unitPrice", "decimal", min=Decimal(0), max=MAX_MONEY), Field("storeLineItemId", "str", max_len=125),
 ))
 _V1_LINES = Field("products", "objects", required=True, min_len=1, max_len=200, items=(
-    Field("vid", "str", required=True), Field("quantity", "int", required=True),
+    Field("vid", "str", required=True), _QUANTITY,
 ))
 _IDS = Field("cjOrderIdList", "list", required=True, min_len=1, max_len=200)
 ORDER_ID = Field("orderId", "str", required=True)

@@ -9,16 +9,16 @@ what orders hold (``sim.domain.reserved()``, read once per request).
 from __future__ import annotations
 
 from cjsim.api.bind import CatalogueView
-from cjsim.params import Field
+from cjsim.params import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, Field
 from cjsim.routes import Route, route
 from cjsim.shapes import BOOL, INT, NUM, STR, Schema, arr, maybe, obj
 
 # P1 (product/list, shopping/order/list) and P2 (product/listV2), cj-api §1.4
-P1 = (Field("pageNum", "int", min=1, default=1), Field("pageSize", "int", min=1, max=200, default=20))
+P1 = (Field("pageNum", "int", min=1, max=INT32_MAX, default=1), Field("pageSize", "int", min=1, max=200, default=20))
 P2 = (Field("page", "int", min=1, max=1000, default=1), Field("size", "int", min=1, max=100, default=10))
 FEATURES = Field("features", "list")
 COUNTRY = Field("countryCode", "str", max_len=2)
-SUPPLIER = (Field("supplierId", "str"), Field("verifiedWarehouse", "int"))
+SUPPLIER = (Field("supplierId", "str"), Field("verifiedWarehouse", "int", min=INT32_MIN, max=INT32_MAX))
 
 # -- the data of each answer (cj-api §4) ----------------------------------------------------
 
@@ -99,24 +99,28 @@ ROWS: list[Route] = [
           Field("productNameEn", "str"), Field("productName", "str"), Field("pid", "str"),
           Field("productSku", "str"), Field("categoryId", "str"), COUNTRY,
           Field("minPrice", "decimal"), Field("maxPrice", "decimal"),
-          Field("startInventory", "int"), Field("endInventory", "int"),
+          Field("startInventory", "int", min=0, max=INT32_MAX),
+          Field("endInventory", "int", min=0, max=INT32_MAX),
           Field("createTimeFrom", "datetime"), Field("createTimeTo", "datetime"),
           Field("orderBy", "str", choices=("createAt", "listedNum")),
           Field("sort", "str", choices=("desc", "asc", "DESC", "ASC")),
           Field("productType", "str", choices=("ORDINARY_PRODUCT", "SUPPLIER_PRODUCT")),
           Field("isFreeShipping", "int", choices=(0, 1)),
-          Field("minListedNum", "int"), Field("maxListedNum", "int"), *SUPPLIER,
+          Field("minListedNum", "int", min=0, max=INT32_MAX),
+          Field("maxListedNum", "int", min=0, max=INT32_MAX), *SUPPLIER,
           data=LIST_PAGE, family="products", summary="Legacy product search (P1 paging); GET only."),
     route("product/listV2", "GET", product_list_v2, *P2,
           Field("keyWord", "str"), Field("categoryId", "str"),
           Field("lv2categoryList", "list"), Field("lv3categoryList", "list"), COUNTRY,
           Field("startSellPrice", "decimal"), Field("endSellPrice", "decimal"),
-          Field("startWarehouseInventory", "int"), Field("endWarehouseInventory", "int"),
+          Field("startWarehouseInventory", "int", min=0, max=INT32_MAX),
+          Field("endWarehouseInventory", "int", min=0, max=INT32_MAX),
           Field("addMarkStatus", "int", choices=(0, 1)),
-          Field("timeStart", "int"), Field("timeEnd", "int"),
+          Field("timeStart", "int", min=INT64_MIN, max=INT64_MAX),  # epoch ms: Java longs
+          Field("timeEnd", "int", min=INT64_MIN, max=INT64_MAX),
           Field("orderBy", "int", choices=(0, 1, 2, 3, 4)),
           Field("sort", "str", choices=("desc", "asc", "DESC", "ASC")),
-          FEATURES, Field("productType", "int"), *SUPPLIER,
+          FEATURES, Field("productType", "int", min=INT32_MIN, max=INT32_MAX), *SUPPLIER,
           data=LIST_V2_PAGE, family="products", summary="Product search (P2 paging); productList first."),
     route("product/query", "GET", product_query, *_WHICH, FEATURES, COUNTRY,
           data=PRODUCT, errors=(1602000, 1602001),
