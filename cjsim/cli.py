@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
                                              "(needed to bind a non-loopback address)")
     serve.add_argument("--insecure-admin", action="store_true",
                        help="let any caller drive the control API on a non-loopback address")
+    serve.add_argument("--request-timeout", type=_seconds, default=30.0, metavar="SECONDS",
+                       help="a request must arrive whole within this many seconds of its first "
+                            "byte, or its connection is closed (default 30)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument("--scenario", action="append", default=[], metavar="FILE_OR_NAME",
                        help="a scenario file or bundled name (repeatable; later ones override)")
@@ -145,6 +148,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_scenarios_parser(sub)  # cjsim scenarios list | show NAME | validate FILE
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
 
 
 def _add_domain_flags(serve: argparse.ArgumentParser) -> None:
@@ -285,7 +298,8 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             return 2
         usage.error(str(exc))
     try:
-        server = make_cj_server(args.host, args.port, sim.app, quiet=args.quiet)
+        server = make_cj_server(args.host, args.port, sim.app, quiet=args.quiet,
+                                request_timeout=args.request_timeout)
     except OSError as exc:
         print(f"cjsim: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
