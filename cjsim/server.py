@@ -264,8 +264,8 @@ class CJRequestHandler(WSGIRequestHandler):
                 self.handle_one_request()
                 if self.close_connection:
                     break
-        except (ConnectionError, TimeoutError):
-            pass  # the client went away or never finished: nothing to answer
+        except OSError:
+            pass  # the client went away, reset, or never finished: nothing to answer
 
     def _await_request(self) -> bool:
         """Wait for a request's first byte (at most the keep-alive timeout); then its deadline runs."""
@@ -306,9 +306,7 @@ class CJRequestHandler(WSGIRequestHandler):
         early: list[bytes] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            if exc_info and started and started[0] is None:
-                raise exc_info[1].with_traceback(exc_info[2])
-            started[:] = [status, headers]
+            started[:] = [status, headers]  # nothing is sent before the app returns: no exc_info case
             return early.append  # PEP 3333's write(): kept until the answer goes out
 
         try:
@@ -369,6 +367,8 @@ class CJRequestHandler(WSGIRequestHandler):
                 lines.append("Connection: keep-alive")
             lines.append(f"Keep-Alive: timeout={self.keepalive_timeout:g}")
         pending = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if self.request_version == "HTTP/0.9":  # a bare body, as HTTP/0.9 has no headers
+            pending = b""
         self.connection.settimeout(self.request_timeout)  # a client that does not read is dropped
         sent = 0
         for data in itertools.chain(early, result):

@@ -122,10 +122,11 @@ def test_trickling_clients_are_dropped_at_the_request_deadline_and_the_control_a
     with BackgroundServer(sim.app, request_timeout=1, max_connections=3, control_slots=2) as server:
         slow = [Trickler(server.port, b"GET /api2.0/v1/setting/get HTTP/1.1\r\nHost: x\r\n" + b"X-A: b\r\n" * 1000)
                 for _ in range(3)]
-        time.sleep(0.3)  # every API slot is held by a trickler
+        until = time.monotonic() + 0.8  # within the deadline, every API slot is held by a trickler
+        while (busy := requests.get(server.url("setting/get"), timeout=5)).status_code != 503:
+            assert time.monotonic() < until, busy.text
+        assert busy.json()["code"] == 1600000
         assert requests.get(server.url("/__cjsim/health"), timeout=5).json() == {"status": "ok"}
-        busy = requests.get(server.url("setting/get"), timeout=5)
-        assert busy.status_code == 503 and busy.json()["code"] == 1600000
         for client in slow:  # each dropped about 1 s after its first byte, although it kept sending
             closed_after = client.wait(timeout=8)
             assert closed_after is not None and closed_after < 4, closed_after
