@@ -499,7 +499,7 @@ def make_cj_server(host: str, port: int, app: Any, *, quiet: bool = True,
                    keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT_S,
                    max_connections: int = DEFAULT_MAX_CONNECTIONS,
                    control_slots: int = DEFAULT_CONTROL_SLOTS) -> CJServer:
-    if not request_timeout > 0 or not keepalive_timeout > 0:
+    if not 0 < request_timeout < math.inf or not 0 < keepalive_timeout < math.inf:
         raise ValueError("request_timeout and keepalive_timeout must be positive numbers of seconds")
     handler = type("Handler", (CJRequestHandler,), {
         "quiet": quiet, "request_timeout": request_timeout, "keepalive_timeout": keepalive_timeout})
