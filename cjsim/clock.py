@@ -13,6 +13,7 @@ several worker processes sharing one store share one simulated time.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -20,6 +21,53 @@ from typing import Protocol
 
 US = 1_000_000
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+# The instants a clock may show: every zone can still write them as a date (years 1970-9999),
+# so a move past them is refused before it is stored, not found broken by the next reader.
+MIN_US = 0  # 1970-01-01T00:00:00Z
+MAX_US = 253_402_041_600 * US  # 9999-12-30T00:00:00Z
+# A duration is a few numbers with units: "+5m", "1h30m", "-500ms" (scenario timelines and
+# the control API's clock share this one parser).
+_DURATION_PART = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,6}))?(ms|s|m|h|d)")
+_DURATION = re.compile(r"(?:[0-9]{1,12}(?:\.[0-9]{1,6})?(?:ms|s|m|h|d))+")
+_UNIT_US = {"ms": 1_000, "s": US, "m": 60 * US, "h": 3_600 * US, "d": 86_400 * US}
+DURATION_FORMS = "+500ms, +30s, +10m, +1h30m or +2d"
+
+
+def in_range(us: int) -> bool:
+    return MIN_US <= us <= MAX_US
+
+
+def check_instant(us: int, what: str = "the time") -> int:
+    """``us`` when a clock may show it, else a ValueError naming the range."""
+    if not in_range(us):
+        raise ValueError(f"{what} would be outside the simulator's range "
+                         "(1970-01-01T00:00:00Z .. 9999-12-30T00:00:00Z)")
+    return us
+
+
+def parse_duration(text: object, *, sign: str = "+") -> int:
+    """A duration -> microseconds. ``sign="+"``: a leading ``+`` is required (scenario
+    timelines: ``+1h30m``); ``sign="any"``: ``5m``, ``+5m`` or ``-5m`` (negative)."""
+    body = text if isinstance(text, str) else ""
+    negative = False
+    if sign == "+":
+        ok = body.startswith("+")
+        body = body[1:]
+    else:
+        if body[:1] in ("+", "-"):
+            negative, body = body[0] == "-", body[1:]
+        ok = True
+    if not ok or not _DURATION.fullmatch(body):
+        shown = repr(text) if not isinstance(text, str) or len(text) <= 40 else repr(text[:37] + "...")
+        raise ValueError(f"expected a duration such as {DURATION_FORMS}, got {shown}")
+    total = 0
+    for whole, fraction, unit in _DURATION_PART.findall(body):
+        scale = _UNIT_US[unit]
+        total += int(whole) * scale
+        if fraction:
+            total += int(fraction) * scale // 10 ** len(fraction)
+    return -total if negative else total
 
 
 @dataclass(frozen=True)
@@ -38,6 +86,12 @@ def _real_us() -> int:
     return time.time_ns() // 1000
 
 
+def system_now_us() -> int:
+    """The real time, for the one check made before a simulator's clock exists (where a
+    scenario's relative times will land when it starts now)."""
+    return _real_us()
+
+
 def parse_instant(value: str | datetime) -> int:
     """An aware datetime or ISO-8601 string with an offset -> epoch microseconds."""
     if isinstance(value, str):
@@ -52,7 +106,10 @@ def parse_instant(value: str | datetime) -> int:
         raise TypeError(f"expected a datetime or ISO string, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"time {value.isoformat()} has no UTC offset; give one, e.g. +08:00")
-    delta = value - datetime(1970, 1, 1, tzinfo=UTC)
+    try:
+        delta = value - datetime(1970, 1, 1, tzinfo=UTC)
+    except OverflowError:
+        raise ValueError(f"time {value.isoformat()} is out of range") from None
     return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
 
 
@@ -119,22 +176,31 @@ class Clock:
         return self.now_us() / US
 
     def advance(self, seconds: float) -> int:
+        """Move by ``seconds`` (ValueError, and nothing stored, if the result is out of range)."""
         if seconds != seconds or seconds in (float("inf"), float("-inf")):
             raise ValueError("advance needs a finite number of seconds")
-        delta = round(seconds * US)
-        state = self.state
-        if state.frozen:
-            self._backend.save_clock(ClockState(True, frozen_at_us=state.frozen_at_us + delta))
-        else:
-            self._backend.save_clock(ClockState(False, offset_us=state.offset_us + delta))
-        return self.now_us()
+        if abs(seconds) > (MAX_US - MIN_US) / US:
+            check_instant(MAX_US + 1)
+        return self.move(advance_us=round(seconds * US))
 
     def set(self, when: str | datetime) -> int:
-        target = parse_instant(when)
-        if self.state.frozen:
+        return self.move(set_us=parse_instant(when))
+
+    def move(self, *, advance_us: int | None = None, set_us: int | None = None,
+             freeze: bool | None = None) -> int:
+        """One change of the clock, checked first and stored once: ``set_us`` (or now plus
+        ``advance_us``) becomes now, then ``freeze`` freezes or unfreezes the clock there.
+        Freezing right after a set freezes exactly at the set instant."""
+        state = self.state
+        real = _real_us()
+        now = state.frozen_at_us if state.frozen else real + state.offset_us
+        target = set_us if set_us is not None else now + (advance_us or 0)
+        check_instant(target)
+        frozen = state.frozen if freeze is None else freeze
+        if frozen:
             self._backend.save_clock(ClockState(True, frozen_at_us=target))
         else:
-            self._backend.save_clock(ClockState(False, offset_us=target - _real_us()))
+            self._backend.save_clock(ClockState(False, offset_us=target - real))
         return target
 
     def freeze(self) -> int:

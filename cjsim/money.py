@@ -13,9 +13,12 @@ def money(value: Decimal | int | float | str) -> Decimal:
     if isinstance(value, float):
         value = repr(value)
     try:
-        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation as exc:
         raise ValueError(f"not an amount of money: {value!r}") from exc
+    if not amount.is_finite():  # NaN survives quantize
+        raise ValueError(f"not an amount of money: {value!r}")
+    return ZERO if amount.is_zero() else amount  # never -0.00
 
 
 def money_str(value: Decimal | int | float | str) -> str:

@@ -79,7 +79,12 @@ class Simulator:
         webhook_probe: bool | None = None,
         domain_options: DomainOptions | Mapping[str, Any] | None = None,
         scenario: Sources | None = None,
+        max_scenario_bytes: int = 1 << 20,
     ) -> None:
+        if isinstance(max_scenario_bytes, bool) or not isinstance(max_scenario_bytes, int) \
+                or max_scenario_bytes < 1:
+            raise ValueError(f"max_scenario_bytes must be a positive integer, not {max_scenario_bytes!r}")
+        self.max_scenario_bytes = max_scenario_bytes
         prepared = None
         if scenario is not None:  # loaded, checked and merged first: a bad one changes nothing
             from cjsim.scenario.apply import prepare
@@ -88,7 +93,8 @@ class Simulator:
                                profile=profile, strictness=strictness,
                                throttle_status=throttle_status, daily_limit=daily_limit,
                                daily_tz=daily_tz, rules=rules, catalog_seed=catalog_seed,
-                               known_paths=default_table().paths())
+                               known_paths=default_table().paths(),
+                               max_bytes=max_scenario_bytes)
             seed, clock, start = prepared.seed, prepared.clock, prepared.start
             catalog_seed, accounts, profile = prepared.catalog_seed, prepared.accounts, prepared.profile
         if clock not in ("system", "frozen"):

@@ -5,15 +5,18 @@ Bad input answers 400 with ``{"error": "..."}`` naming the problem.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
 from cjsim.app import json_response
-from cjsim.clock import parse_instant
+from cjsim.clock import MAX_US, MIN_US, US, check_instant, parse_duration, parse_instant
 from cjsim.domain.accounts import AccountError
 from cjsim.store import StoreUnavailable
 
+OPEN_ID_RE = re.compile(r"[0-9]{1,18}")
+INT_MAX = 2**63 - 1
 blueprint = Blueprint("cjsim_control", __name__, url_prefix="/__cjsim")
 
 
@@ -25,11 +28,37 @@ def _sim() -> Any:
     return current_app.extensions["cjsim"]
 
 
+MAX_DEPTH = 32  # nesting of a control body; real ones are 4 deep
+
+
 def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True, force=True)
+    try:
+        data = request.get_json(silent=True, force=True)
+    except RecursionError:
+        raise BadInput(f"the body is nested too deeply (at most {MAX_DEPTH} levels)") from None
     if not isinstance(data, dict):
         raise BadInput("the body must be a JSON object")
+    check_json(data)
     return data
+
+
+def check_json(data: Any) -> None:
+    """BadInput unless ``data`` is at most MAX_DEPTH deep and its integers fit the store
+    (64-bit: JSON documents are stored, and a number past that is no count CJ knows)."""
+    todo: list[tuple[Any, int]] = [(data, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, dict):
+            items: Any = value.values()
+        elif isinstance(value, list):
+            items = value
+        else:
+            if isinstance(value, int) and not isinstance(value, bool) and not -INT_MAX <= value <= INT_MAX:
+                raise BadInput(f"{_short(str(value))} is out of range: integers are at most 2^63-1")
+            continue
+        if depth > MAX_DEPTH:
+            raise BadInput(f"the body is nested too deeply (at most {MAX_DEPTH} levels)")
+        todo.extend((item, depth + 1) for item in items)
 
 
 @blueprint.errorhandler(BadInput)
@@ -42,13 +71,9 @@ def _int_arg(name: str) -> int | None:
     text = request.args.get(name)
     if text is None or text == "":
         return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise BadInput(f"{name} must be an integer, not {text!r}") from None
-    if value < 0:
-        raise BadInput(f"{name} must be >= 0")
-    return value
+    if not OPEN_ID_RE.fullmatch(text):
+        raise BadInput(f"{name} must be an integer >= 0 of at most 18 ASCII digits, not {_short(text)!r}")
+    return int(text)
 
 
 @blueprint.get("/health")
@@ -73,35 +98,60 @@ def clock() -> Response:
     clk = _sim().clock
     if request.method == "POST":
         body = _body()
-        known = {"advance", "set", "freeze"}
+        known = {"advance", "set", "freeze", "backwards"}
         unknown = set(body) - known
-        if unknown or not body:
-            raise BadInput("give one of advance (seconds), set (ISO time), freeze (bool)"
-                           + (f"; unknown: {', '.join(sorted(unknown))}" if unknown else ""))
+        if unknown or not set(body) - {"backwards"}:
+            raise BadInput("give one of advance (seconds or a duration such as 5m), set (ISO time), "
+                           "freeze (bool)" + (f"; unknown: {', '.join(sorted(_short(k) for k in unknown))}"
+                                              if unknown else ""))
+        if "advance" in body and "set" in body:
+            raise BadInput("give advance or set, not both")
+        backwards = body.get("backwards", False)
+        if not isinstance(backwards, bool):
+            raise BadInput("backwards must be true or false")
+        freeze = body.get("freeze")
+        if freeze is not None and not isinstance(freeze, bool):
+            raise BadInput("freeze must be true or false")
+        now = clk.now_us()
+        target: int | None = None
         if "advance" in body:
-            value = body["advance"]
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise BadInput("advance must be a number of seconds")
-            try:
-                clk.advance(float(value))
-            except ValueError as exc:
-                raise BadInput(str(exc)) from None
+            target = now + _advance_us(body["advance"])
         if "set" in body:
             if not isinstance(body["set"], str):
                 raise BadInput("set must be an ISO-8601 time with an offset")
             try:
-                parse_instant(body["set"])
+                target = parse_instant(body["set"])
+            except ValueError as exc:
+                raise BadInput(_short(str(exc), 120)) from None
+        if target is not None:
+            try:
+                check_instant(target)
             except ValueError as exc:
                 raise BadInput(str(exc)) from None
-            clk.set(body["set"])
-        if "freeze" in body:
-            if not isinstance(body["freeze"], bool):
-                raise BadInput("freeze must be true or false")
-            if body["freeze"]:
-                clk.freeze()
-            else:
-                clk.unfreeze()
+            if target < now and not backwards:
+                raise BadInput("the clock does not go backwards unless the body says "
+                               "\"backwards\": true (windows and tokens then see time CJ never shows)")
+        clk.move(set_us=target, freeze=freeze)
     return json_response(clk.snapshot())
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _advance_us(value: Any) -> int:
+    """``advance``: seconds (a number) or a duration (``5m``, ``+1h30m``, ``-10s``)."""
+    if isinstance(value, str):
+        try:
+            return parse_duration(value, sign="any")
+        except ValueError as exc:
+            raise BadInput(f"advance: {exc}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise BadInput("advance must be a number of seconds or a duration such as 5m")
+    if value != value or abs(value) > (MAX_US - MIN_US) / US:
+        raise BadInput("advance would put the clock outside the simulator's range "
+                       "(1970-01-01T00:00:00Z .. 9999-12-30T00:00:00Z)")
+    return value * US if isinstance(value, int) else round(value * US)
 
 
 @blueprint.post("/reset")
@@ -134,8 +184,8 @@ def accounts() -> Response:
 
 
 def _account_or_404(open_id: str) -> Any:
-    if not open_id.isdigit():
-        raise BadInput(f"openId must be a number, not {open_id!r}")
+    if not OPEN_ID_RE.fullmatch(open_id):
+        raise BadInput(f"openId must be a number of at most 18 ASCII digits, not {_short(open_id)!r}")
     account = _sim().accounts.get(int(open_id))
     if account is None:
         return None

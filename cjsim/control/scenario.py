@@ -1,7 +1,7 @@
 """Control routes for scenarios: load one into a running simulator, see which faults fired.
 
-``POST /__cjsim/scenario`` takes a scenario as JSON, or ``{"name": "..."}`` for a bundled
-one, and puts it on top of the active ones (all or nothing: a bad scenario is a 400 naming
+``POST /__cjsim/scenario`` takes a scenario as JSON (at most ``max_scenario_bytes``), or
+``{"name": "..."}`` for a bundled one (a name, never a file path: files are the CLI's), and puts it on top of the active ones (all or nothing: a bad scenario is a 400 naming
 the field, and nothing changed). ``GET`` answers ``{"active", "faults", "timeline"}``;
 ``DELETE`` drops every fault and timeline step (settings already applied stay).
 """
@@ -27,12 +27,20 @@ def scenario() -> Response:
     if request.method == "POST":
         from cjsim.scenario.apply import activate
 
+        from cjsim.scenario.loader import load_bundled
+
+        limit = sim.max_scenario_bytes
+        if len(request.get_data(cache=True)) > limit:
+            raise BadInput(f"the scenario is larger than {limit} bytes (the simulator's "
+                           "max_scenario_bytes, cjsim serve --max-scenario-bytes)")
         body = _body()
-        source = body["name"] if set(body) == {"name"} else body
-        if not isinstance(source, (str, dict)):
-            raise BadInput("name must be the name of a bundled scenario")
         try:
-            activate(sim, source)
+            if set(body) == {"name"}:  # a bundled scenario; never a path on this machine
+                if not isinstance(body["name"], str):
+                    raise BadInput("name must be the name of a bundled scenario")
+                activate(sim, load_bundled(body["name"], sim.routes.paths()))
+            else:
+                activate(sim, body)
         except ScenarioError as exc:
             raise BadInput(str(exc)) from None
         sim.faults.tick()

@@ -18,6 +18,10 @@ LEVEL_NAMES = {"free": 0, "plus": 2, "prime": 3, "advanced": 4}
 LEVEL_LABEL = {0: "free", 1: "free", 2: "plus", 3: "prime", 4: "advanced", 5: "advanced"}
 API_KEY_RE = re.compile(r"^CJ\d+@api@[0-9a-f]{32}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
+# Amounts as CJ writes them: ASCII digits, an optional fraction (no "1_000", "٣", "1e3", "NaN")
+AMOUNT_RE = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]*)?|\.[0-9]+)")
+MAX_BALANCE = Decimal("1e15")
+INT_MAX = 2**63 - 1
 FIRST_OPEN_ID = 100042
 API_PREFIX = "/api2.0/v1/"
 
@@ -28,27 +32,38 @@ class AccountError(ValueError):
 
 def parse_level(value: Any) -> int:
     if isinstance(value, bool):
-        raise AccountError(f"level must be free/plus/prime/advanced or 0-5, not {value!r}")
+        raise AccountError(f"level must be free/plus/prime/advanced or 0-5, not {_short(value)}")
     if isinstance(value, str):
         key = value.strip().lower()
         if key in LEVEL_NAMES:
             return LEVEL_NAMES[key]
-        if key.isdigit():
+        if key in ("0", "1", "2", "3", "4", "5"):
             value = int(key)
     if isinstance(value, int) and 0 <= value <= 5:
         return value
-    raise AccountError(f"level must be free/plus/prime/advanced or 0-5, not {value!r}")
+    raise AccountError(f"level must be free/plus/prime/advanced or 0-5, not {_short(value)}")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def parse_balance(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise AccountError(f"balance must be a number, not {value!r}")
+        raise AccountError(f"balance must be a number, not {_short(value)}")
+    if isinstance(value, str) and not AMOUNT_RE.fullmatch(value.strip()):
+        raise AccountError(f"balance must be a number such as 12.50, not {_short(value)}")
+    if isinstance(value, int) and abs(value) >= MAX_BALANCE:
+        raise AccountError(f"balance must be below {MAX_BALANCE:f}, not {_short(value)}")
     try:
         amount = money(value)
     except ValueError:
-        raise AccountError(f"balance must be a number, not {value!r}") from None
-    if amount < 0 or not amount.is_finite():
-        raise AccountError(f"balance must be a non-negative number, not {value!r}")
+        raise AccountError(f"balance must be a number, not {_short(value)}") from None
+    if amount < 0:
+        raise AccountError(f"balance must be a non-negative number, not {_short(value)}")
+    if amount >= MAX_BALANCE:
+        raise AccountError(f"balance must be below {MAX_BALANCE:f}, not {_short(value)}")
     return str(amount)
 
 
@@ -66,8 +81,8 @@ def parse_quotas(value: Any) -> list[dict[str, Any]]:
         url, limit, qtype = item.get("quotaUrl"), item.get("quotaLimit"), item.get("quotaType")
         if not isinstance(url, str) or not url.strip():
             raise AccountError(f"{where}.quotaUrl must be an interface path")
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
-            raise AccountError(f"{where}.quotaLimit must be a non-negative integer")
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 0 <= limit <= INT_MAX:
+            raise AccountError(f"{where}.quotaLimit must be an integer from 0 to 2^63-1")
         if not isinstance(qtype, int) or isinstance(qtype, bool) or qtype not in QUOTA_TYPES:
             raise AccountError(f"{where}.quotaType must be one of 0-5 (0 total ... 5 hour)")
         out.append({"quotaUrl": normalize_path(url), "quotaLimit": limit, "quotaType": qtype})
@@ -126,7 +141,7 @@ class Accounts:
                verified: bool = False, balance: Any = "1000.00", name: str | None = None,
                quotas: Any = None, open_id: int | None = None) -> Account:
         if not isinstance(email, str) or not EMAIL_RE.match(email.strip()):
-            raise AccountError(f"email must look like name@host, not {email!r}")
+            raise AccountError(f"email must look like name@host, not {_short(email)}")
         email = email.strip()
         if api_key is not None and (not isinstance(api_key, str) or not api_key.strip()):
             raise AccountError("apiKey must be a non-empty string")

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from cjsim.clock import in_range, parse_instant, system_now_us
 from cjsim.domain.accounts import iter_account_specs
 from cjsim.limits.engine import Subject
 from cjsim.profiles import Profile, build_profile
 from cjsim.scenario.errors import Collector, Problem, ScenarioError
-from cjsim.scenario.loader import ScenarioSource, load
+from cjsim.scenario.loader import MAX_BYTES, ScenarioSource, load
 from cjsim.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 Sources = ScenarioSource | Sequence[ScenarioSource]
 
 
-def load_all(sources: Sources, known_paths: Iterable[str] | None = None) -> list[Scenario]:
+def load_all(sources: Sources, known_paths: Iterable[str] | None = None,
+             max_bytes: int = MAX_BYTES) -> list[Scenario]:
     """One source or a list of them; every problem of every file reported together."""
     items: Sequence[ScenarioSource] = (
         list(sources) if isinstance(sources, (list, tuple)) else [sources])  # type: ignore[list-item]
@@ -39,7 +41,7 @@ def load_all(sources: Sources, known_paths: Iterable[str] | None = None) -> list
     problems: list[Problem] = []
     for source in items:
         try:
-            scenarios.append(load(source, paths))
+            scenarios.append(load(source, paths, max_bytes))
         except ScenarioError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -85,6 +87,27 @@ def _check_refs(scenarios: Sequence[Scenario], emails: set[str], problems: list[
         problems.extend(out.problems)
 
 
+def _check_reach(scenarios: Sequence[Scenario], origin_us: int, problems: list[Problem]) -> None:
+    """Every timeline step and fault window must land inside the clock's range (a step in
+    year 10000 would be stored and then break every reader)."""
+    for scenario in scenarios:
+        out = _collector(scenario)
+        origin = parse_instant(scenario.clock.start) if scenario.clock.start else origin_us
+        for index, step in enumerate(scenario.timeline):
+            if not in_range(step.at.resolve(origin)):
+                out.add(("timeline", index, "at"), "the step would fall outside the simulator's "
+                        "range (1970-01-01 .. 9999-12-30)")
+        for index, fault in enumerate(scenario.faults):
+            if fault.match.between is None:
+                continue
+            start = fault.match.between[0].resolve(origin)
+            end = fault.match.between[1].resolve(start)
+            if not (in_range(start) and in_range(end)):
+                out.add(("faults", index, "match", "between"), "the range would fall outside the "
+                        "simulator's range (1970-01-01 .. 9999-12-30)")
+        problems.extend(out.problems)
+
+
 def _unknown(email: str, emails: set[str]) -> str:
     known = ", ".join(sorted(emails)) or "none"
     return f"no account with email {email} (declare it under accounts; known: {known})"
@@ -111,8 +134,9 @@ class Prepared:
 
 def prepare(sources: Sources, *, seed: int | None, clock: str, start: str | datetime | None,
             accounts: Iterable[Mapping[str, Any] | str], profile: str | Profile,
-            known_paths: Iterable[str] | None = None, **knobs: Any) -> Prepared:
-    scenarios = load_all(sources, known_paths)
+            known_paths: Iterable[str] | None = None, max_bytes: int = MAX_BYTES,
+            **knobs: Any) -> Prepared:
+    scenarios = load_all(sources, known_paths, max_bytes)
     problems: list[Problem] = []
     catalog_seed = knobs.pop("catalog_seed", None)
     built = profile if isinstance(profile, Profile) else build_profile(profile, **knobs)
@@ -130,6 +154,7 @@ def prepare(sources: Sources, *, seed: int | None, clock: str, start: str | date
             key = account.email.lower()
             specs[key] = {**specs.get(key, {}), **account.create_kwargs()}
     _check_refs(scenarios, set(specs), problems)
+    _check_reach(scenarios, parse_instant(start) if start is not None else system_now_us(), problems)
     if problems:
         raise ScenarioError(problems)
     return Prepared(scenarios, seed, catalog_seed, clock, start, list(specs.values()), built)
@@ -139,7 +164,7 @@ def prepare(sources: Sources, *, seed: int | None, clock: str, start: str | date
 def activate(sim: Simulator, sources: Sources) -> ScenarioFaults:
     from cjsim.scenario.engine import ScenarioFaults
 
-    scenarios = load_all(sources, sim.routes.paths())
+    scenarios = load_all(sources, sim.routes.paths(), sim.max_scenario_bytes)
     problems: list[Problem] = []
     profile = sim.profile
     for scenario in scenarios:
@@ -174,6 +199,8 @@ def activate(sim: Simulator, sources: Sources) -> ScenarioFaults:
                 planned.add(key)
         problems.extend(out.problems)
     _check_refs(scenarios, set(emails) | planned, problems)
+    starts = [s.clock.start for s in scenarios if s.clock.start]
+    _check_reach(scenarios, parse_instant(starts[-1]) if starts else sim.clock.now_us(), problems)
     if problems:
         raise ScenarioError(problems)
 

@@ -48,6 +48,19 @@ def exists(name: str) -> bool:
     return name in _files()
 
 
+def resolve(name: str) -> str | None:
+    """The bundled name ``name`` refers to: itself, or itself without its file extension
+    (``chaos.yaml`` -> ``chaos``); None for anything else (never a path)."""
+    files = _files()
+    if name in files:
+        return name
+    for suffix in SUFFIXES:
+        stem = name[: -len(suffix)] if name.endswith(suffix) else None
+        if stem and stem in files and files[stem].name == name:
+            return stem
+    return None
+
+
 def read(name: str) -> str:
     entry = _files().get(name)
     if entry is None:

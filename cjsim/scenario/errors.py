@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 PathPart = str | int
+MAX_MESSAGE = 300
 FieldPath = tuple[PathPart, ...]
 
 
@@ -87,6 +88,8 @@ class Collector:
         self.problems: list[Problem] = []
 
     def add(self, path: Sequence[PathPart], message: str) -> None:
+        if len(message) > MAX_MESSAGE:  # a message quotes at most a short excerpt of the input
+            message = message[: MAX_MESSAGE - 3] + "..."
         self.problems.append(Problem(self.source, self.lines.line(path), tuple(path), message))
 
     def raise_if_any(self) -> None:

@@ -29,6 +29,11 @@ from cjsim.scenario.model import Scenario
 
 ScenarioSource = str | os.PathLike[str] | Mapping[str, Any] | Scenario
 
+MAX_BYTES = 1 << 20  # a scenario document's default size cap (Simulator(max_scenario_bytes=))
+MAX_ALIAS_NODES = 10_000  # how many nodes YAML aliases may add when expanded ("billion laughs")
+MAX_DEPTH = 32  # nesting of a scenario document; real ones are 5 deep
+INT_MAX = 2**63 - 1  # integers are stored as JSON: a seed, count or limit past this is refused
+
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
@@ -44,8 +49,12 @@ def _validator() -> Draft202012Validator:
 
 
 # -- sources ---------------------------------------------------------------------------
-def load(source: ScenarioSource, known_paths: Collection[str] | None = None) -> Scenario:
-    """A file path, a bundled name, a dict, or an already loaded Scenario -> Scenario."""
+def load(source: ScenarioSource, known_paths: Collection[str] | None = None,
+         max_bytes: int = MAX_BYTES) -> Scenario:
+    """A file path, a bundled name, a dict, or an already loaded Scenario -> Scenario.
+
+    Files are for the CLI and Python callers; the control API names bundled scenarios
+    only (:func:`load_bundled`) and never opens a path it was sent."""
     if isinstance(source, Scenario):
         return source
     if isinstance(source, Mapping):
@@ -53,11 +62,10 @@ def load(source: ScenarioSource, known_paths: Collection[str] | None = None) -> 
     text_source = os.fspath(source)
     path = Path(text_source)
     if path.is_file():
-        return load_text(path.read_text(encoding="utf-8"), str(path), known_paths,
-                         json_syntax=path.suffix.lower() == ".json")
+        return load_text(read_file(path, max_bytes), str(path), known_paths,
+                         json_syntax=path.suffix.lower() == ".json", max_bytes=max_bytes)
     if bundled.exists(text_source):
-        return load_text(bundled.read(text_source), f"bundled:{text_source}", known_paths,
-                         json_syntax=bundled.is_json(text_source))
+        return load_bundled(text_source, known_paths)
     looks_like_file = path.suffix.lower() in (".yaml", ".yml", ".json") or os.sep in text_source \
         or "/" in text_source
     if looks_like_file:
@@ -66,14 +74,46 @@ def load(source: ScenarioSource, known_paths: Collection[str] | None = None) -> 
                             f"(bundled: {', '.join(bundled.names()) or 'none'})")
 
 
+def load_bundled(name: str, known_paths: Collection[str] | None = None) -> Scenario:
+    """A scenario shipped with cjsim, by name (``chaos`` or ``chaos.yaml``); nothing else."""
+    found = bundled.resolve(name)
+    if found is None:
+        shown = name if len(name) <= 40 else name[:37] + "..."
+        raise ScenarioError.one("<name>", f"no bundled scenario {shown!r} "
+                                f"(bundled: {', '.join(bundled.names()) or 'none'})")
+    return load_text(bundled.read(found), f"bundled:{found}", known_paths,
+                     json_syntax=bundled.is_json(found))
+
+
+def read_file(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    """A scenario file's text: at most ``max_bytes``, UTF-8, or a ScenarioError naming it."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise ScenarioError.one(str(path), f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise ScenarioError.one(str(path), f"the file is larger than {max_bytes} bytes "
+                                "(the scenario size cap, --max-scenario-bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError.one(str(path), f"not UTF-8 text (byte {exc.start} is not valid UTF-8)") from None
+
+
 def load_text(text: str, source: str, known_paths: Collection[str] | None = None,
-              json_syntax: bool = False) -> Scenario:
+              json_syntax: bool = False, max_bytes: int | None = None) -> Scenario:
+    if max_bytes is not None and len(text) > max_bytes // 4 and len(text.encode("utf-8")) > max_bytes:
+        raise ScenarioError.one(source, f"the document is larger than {max_bytes} bytes "
+                                "(the scenario size cap)")
     if json_syntax:
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ScenarioError.one(source, f"not valid JSON: {exc.msg} (column {exc.colno})",
                                     line=exc.lineno) from None
+        except RecursionError:
+            raise ScenarioError.one(source, f"nested too deeply (at most {MAX_DEPTH} levels)") from None
         lines = _yaml_lines(text)  # JSON is YAML: borrow its line numbers when it parses
     else:
         doc, lines = _parse_yaml(text, source)
@@ -109,6 +149,7 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, Lines]:
         if node is None:
             return None, lines
         collector = Collector(source, lines)
+        _check_expansion(node, source)
         _walk(node, (), lines, collector)
         collector.raise_if_any()
         return loader.construct_document(node), lines
@@ -117,20 +158,61 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, Lines]:
         problem = exc.problem or exc.context or "syntax error"
         raise ScenarioError.one(source, f"not valid YAML: {problem}",
                                 line=mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError.one(source, f"not valid YAML: {exc}") from None
+    except yaml.YAMLError as exc:  # no text of the document: it may be anything
+        raise ScenarioError.one(source, f"not valid YAML ({type(exc).__name__})") from None
+    except RecursionError:
+        raise ScenarioError.one(source, f"nested too deeply (at most {MAX_DEPTH} levels)") from None
     finally:
         loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, source: str) -> None:
+    """Refuse a document whose aliases expand past MAX_ALIAS_NODES extra nodes, or nest
+    past MAX_DEPTH, before anything walks it expanded (each node is counted once)."""
+    sizes: dict[int, int] = {}
+    unique = 0
+    # iterative post-order: (node, depth, children done?)
+    todo: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    on_path: set[int] = set()
+    while todo:
+        node, depth, done = todo.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise ScenarioError.one(source, "not valid YAML: an alias refers to a node that contains it")
+        if depth > MAX_DEPTH:
+            raise ScenarioError.one(source, f"nested too deeply (at most {MAX_DEPTH} levels)",
+                                    line=node.start_mark.line + 1)
+        unique += 1
+        on_path.add(key)
+        todo.append((node, depth, True))
+        todo.extend((child, depth + 1, False) for child in _children(node))
+    if sizes[id(root)] - unique > MAX_ALIAS_NODES:
+        raise ScenarioError.one(source, "YAML aliases expand the document by more than "
+                                f"{MAX_ALIAS_NODES} nodes (refused: alias amplification)")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _yaml_lines(text: str) -> Lines:
     lines = Lines()
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        if node is not None:
+            _walk(node, (), lines, Collector("", lines))
+    except (yaml.YAMLError, RecursionError):
         return lines
-    if node is not None:
-        _walk(node, (), lines, Collector("", lines))
     return lines
 
 
@@ -154,7 +236,19 @@ def _walk(node: yaml.Node, path: FieldPath, lines: Lines, collector: Collector) 
 
 
 def _normalize(value: Any, path: FieldPath, collector: Collector) -> Any:
-    """YAML's extra types -> JSON's: string keys, ISO strings for unquoted timestamps."""
+    """YAML's extra types -> JSON's: string keys, ISO strings for unquoted timestamps.
+    Integers must fit 64 bits and numbers be finite (the store keeps JSON)."""
+    if len(path) > MAX_DEPTH:
+        collector.add(path[:MAX_DEPTH], f"nested too deeply (at most {MAX_DEPTH} levels)")
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and not -INT_MAX <= value <= INT_MAX:
+        collector.add(path, f"{_show(value)} is out of range: integers are at most 2^63-1")
+        return None
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        collector.add(path, f"expected a finite number, got {value}")
+        return None
     if isinstance(value, dict):
         return {str(k): _normalize(v, (*path, str(k)), collector) for k, v in value.items()}
     if isinstance(value, list):
@@ -171,14 +265,13 @@ def _normalize(value: Any, path: FieldPath, collector: Collector) -> Any:
 
 # -- schema errors, said plainly -----------------------------------------------------------
 def _show(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        text = json.dumps(value)
-        return text if len(text) <= 60 else text[:57] + "..."
+    """A short excerpt of a value the author wrote (never more: it may be anything)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "null"
-    return repr(value)
+    text = json.dumps(value, default=str) if isinstance(value, (dict, list)) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
@@ -202,7 +295,7 @@ def _report(error: ValidationError, collector: Collector) -> None:
                 message += f"; allowed here: {', '.join(allowed)}"
             collector.add((*path, key), message)
         if not allowed:  # a mapping of free keys whose values failed
-            collector.add(path, error.message)
+            collector.add(path, f"{_show(instance)} has values that are not allowed here")
         return
     if kind == "required":
         missing = [k for k in value if isinstance(instance, dict) and k not in instance]
@@ -252,5 +345,5 @@ def _report(error: ValidationError, collector: Collector) -> None:
     description = sub.get("description")
     if description:
         collector.add(path, f"expected {description}, got {_show(instance)}")
-    else:
-        collector.add(path, error.message)
+    else:  # jsonschema's own words quote the whole value: say the rule and a short excerpt
+        collector.add(path, f"{_show(instance)} does not satisfy {kind} {_show(value)}")

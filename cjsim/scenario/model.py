@@ -6,24 +6,18 @@ object can be handed to another process as its ``raw`` JSON and rebuilt identica
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cjsim.clock import US, parse_instant
+from cjsim.clock import check_instant, parse_instant
+from cjsim.clock import parse_duration as clock_duration
 from cjsim.scenario.errors import Lines
-
-_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)")
-_DURATION = re.compile(r"^\+(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h|d))+$")
-_UNIT_US = {"ms": 1_000, "s": US, "m": 60 * US, "h": 3_600 * US, "d": 86_400 * US}
 
 
 def parse_duration(text: str) -> int:
     """``+1h30m`` -> microseconds. Raises ValueError with the expected form."""
-    if not isinstance(text, str) or not _DURATION.match(text):
-        raise ValueError(f"expected a duration such as +500ms, +30s, +10m, +1h30m or +2d, got {text!r}")
-    return sum(round(float(n) * _UNIT_US[unit]) for n, unit in _DURATION_PART.findall(text))
+    return clock_duration(text, sign="+")
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,7 @@ class TimeRef:
         if isinstance(text, str) and text.startswith("+"):
             return cls(parse_duration(text), True)
         try:
-            return cls(parse_instant(text), False)
+            return cls(check_instant(parse_instant(text)), False)
         except (ValueError, TypeError) as exc:
             raise ValueError(f"expected an ISO-8601 time with an offset "
                              f"(2026-01-05T10:00:00+08:00) or a duration (+10m): {exc}") from None

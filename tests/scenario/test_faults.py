@@ -353,7 +353,7 @@ def test_control_api_post_get_and_delete(make: SimFactory) -> None:
     assert http.delete("/__cjsim/scenario").get_json() == {"active": [], "faults": [], "timeline": []}
     assert d.code("setting/get") == 200
     bad = http.post("/__cjsim/scenario", json={"name": "no-such"})
-    assert bad.status_code == 400 and "no scenario file or bundled scenario" in bad.get_json()["error"]
+    assert bad.status_code == 400 and "no bundled scenario" in bad.get_json()["error"]
     assert http.post("/__cjsim/scenario", json={"name": 3}).status_code == 400
 
 
