@@ -1,8 +1,9 @@
 """Control routes for scenarios: load one into a running simulator, see which faults fired.
 
 ``POST /__cjsim/scenario`` takes a scenario as JSON (at most ``max_scenario_bytes``), or
-``{"name": "..."}`` for a bundled one (a name, never a file path: files are the CLI's), and puts it on top of the active ones (all or nothing: a bad scenario is a 400 naming
-the field, and nothing changed). ``GET`` answers ``{"active", "faults", "timeline"}``;
+``{"name": "..."}`` for a bundled one (a name, never a file path: files are the CLI's),
+and puts it on top of the active ones (all or nothing: a bad scenario is a 400 naming the
+field, and nothing changed). ``GET`` answers ``{"active", "faults", "timeline"}``;
 ``DELETE`` drops every fault and timeline step (settings already applied stay).
 """
 
@@ -26,7 +27,6 @@ def scenario() -> Response:
     sim = _sim()
     if request.method == "POST":
         from cjsim.scenario.apply import activate
-
         from cjsim.scenario.loader import load_bundled
 
         limit = sim.max_scenario_bytes
