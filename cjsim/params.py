@@ -6,6 +6,7 @@ was expected), and the generated endpoint docs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,12 @@ from typing import Any, Literal
 from cjsim.clock import CHINA, parse_instant
 from cjsim.errors import illegal
 
-Kind = Literal["str", "int", "decimal", "bool", "list", "objects", "object", "datetime"]
+Kind = Literal["str", "int", "decimal", "bool", "list", "objects", "object", "datetime", "country"]
+
+# CJ reads numbers written in ASCII: no "1_000" (Python's int() takes it), no "٣" or "５"
+_INT_RE = re.compile(r"[+-]?[0-9]{1,30}")
+_DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})(?:[eE][+-]?[0-9]{1,4})?")
+_COUNTRY_RE = re.compile(r"[A-Za-z]{2}")
 
 # Integers a client may send: CJ is a Java service, its int parameters are Java ints (int32)
 # and its epoch-millisecond ones Java longs (int64). A value beyond a field's bounds, or beyond
@@ -76,13 +82,25 @@ def _coerce(spec: Field, value: Any, where: str) -> Any:
                 if not value.is_integer():
                     raise ValueError
                 value = int(value)
-            out = value if isinstance(value, int) else int(str(value).strip(), 10)
+            if not isinstance(value, int):
+                text = str(value).strip()
+                if not _INT_RE.fullmatch(text):
+                    raise ValueError
+                value = int(text, 10)
+            out = value
         elif kind == "decimal":
             if isinstance(value, bool) or isinstance(value, (dict, list)):
                 raise ValueError
-            out = Decimal(str(value).strip())
+            text = str(value).strip()
+            if isinstance(value, str) and not _DECIMAL_RE.fullmatch(text):
+                raise ValueError
+            out = Decimal(text)
             if not out.is_finite():
                 raise ValueError
+        elif kind == "country":  # ISO 3166 alpha-2, ASCII ("ß".upper() is "SS")
+            if not isinstance(value, str) or not _COUNTRY_RE.fullmatch(value.strip()):
+                raise ValueError
+            out = value.strip().upper()
         elif kind == "bool":
             if isinstance(value, bool):
                 out = value
@@ -146,7 +164,7 @@ def _expected(spec: Field) -> str:
     return {
         "str": "a string", "int": "an integer", "decimal": "a number", "bool": "true or false",
         "list": "a list of strings", "objects": "a list of objects", "object": "an object",
-        "datetime": "a time as yyyy-MM-dd HH:mm:ss",
+        "datetime": "a time as yyyy-MM-dd HH:mm:ss", "country": "a two-letter country code",
     }[spec.kind]
 
 

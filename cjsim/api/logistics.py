@@ -40,8 +40,8 @@ _TRACK = Field("trackNumber", "list", required=True, min_len=1)
 
 ROWS: list[Route] = [
     route("logistic/freightCalculate", "POST", freight_calculate,
-          Field("startCountryCode", "str", required=True, max_len=2),
-          Field("endCountryCode", "str", required=True, max_len=2),
+          Field("startCountryCode", "country", required=True),
+          Field("endCountryCode", "country", required=True),
           Field("products", "objects", required=True, min_len=1, max_len=200, items=(
               Field("vid", "str", required=True),
               Field("quantity", "int", required=True, min=1, max=1_000_000),

@@ -104,7 +104,7 @@ def _address(v1: bool) -> tuple[Field, ...]:
     """The shared body fields; V1 also requires shippingZip and shippingPhone (cj-api §6.3)."""
     return (
         Field("orderNumber", "str", required=True, max_len=50),
-        Field("shippingCountryCode", "str", required=True, max_len=2),
+        Field("shippingCountryCode", "country", required=True),
         Field("shippingCountry", "str", required=True, max_len=50),
         Field("shippingProvince", "str", required=True, max_len=50),
         Field("shippingCity", "str", required=True, max_len=50),
@@ -118,7 +118,7 @@ def _address(v1: bool) -> tuple[Field, ...]:
         Field("consigneeID", "str", max_len=20), Field("email", "str", max_len=50),
         Field("remark", "str", max_len=500),
         Field("logisticName", "str", required=True, max_len=50),
-        Field("fromCountryCode", "str", required=True, max_len=2),
+        Field("fromCountryCode", "country", required=True),
     )
 
 
