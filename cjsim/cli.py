@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -20,10 +22,12 @@ def _bounded_int(low: int, high: int | None = None, hint: str = "") -> Callable[
     """An argparse type: an integer in [low, high]; the error names the flag (argparse adds it)."""
 
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer, not {text!r}") from None
+        # ASCII digits only: int() also takes "1_000", "٣" and "５"
+        if not re.fullmatch(r"[+-]?[0-9]{1,30}", text.strip()):
+            raise argparse.ArgumentTypeError(f"expected an integer in ASCII digits, not {text[:40]!r}")
+        value = int(text.strip())
+        if high is None and value > 2**63 - 1:  # the store keeps 64-bit integers
+            raise argparse.ArgumentTypeError(f"must be at most 2^63-1, not {value}")
         if value < low or (high is not None and value > high):
             span = f"{low}-{high}" if high is not None else f">= {low}"
             raise argparse.ArgumentTypeError(f"must be {span}{hint}, not {value}")
@@ -102,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "frozen: it moves only through the control API")
     serve.add_argument("--start", type=_instant,
                        help="initial simulated time, ISO-8601 with offset (default: now)")
-    serve.add_argument("--seed", type=int,
+    serve.add_argument("--seed", type=_bounded_int(0),
                        help="reproducible tokens, keys, ids and catalogue (default: a new demo key each start)")
     serve.add_argument("--account", action="append", default=[], type=_account,
                        metavar="EMAIL:APIKEY[:LEVEL[:verified]]",
@@ -122,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="honour X-CJSim-Client-IP (one machine acting as many IPs)")
     serve.add_argument("--journal-size", type=_bounded_int(1), default=10_000, metavar="N",
                        help="requests the journal keeps for the audit (default 10000); older ones are dropped")
+    serve.add_argument("--max-scenario-bytes", type=_bounded_int(1, 1 << 30), default=1 << 20, metavar="BYTES",
+                       help="size cap of a scenario document (file or POST /__cjsim/scenario; default 1 MiB)")
     serve.add_argument("--store", default="memory://",
                        help="state store: memory:// (default), sqlite:///PATH or redis://HOST:PORT/DB; "
                             "a stored state is resumed")
@@ -213,19 +219,40 @@ def _main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
+class StoreOpenError(Exception):
+    pass
+
+
+def _open_store(args: argparse.Namespace) -> Any:
+    """The --store, opened and reached now: an unopenable file or an unreachable Redis is one line."""
+    from cjsim.store import StoreUnavailable, open_store
+
+    try:
+        store = open_store(args.store, prefix=args.store_prefix)
+    except (OSError, StoreUnavailable, sqlite3.Error) as exc:
+        raise StoreOpenError(f"--store: cannot open the store: {exc}") from None
+    ok, detail = store.health()
+    if not ok:
+        store.close()
+        raise StoreOpenError(f"--store: cannot reach the store: {detail}")
+    return store
+
+
 def _make_simulator(args: argparse.Namespace) -> Any:
     from cjsim.simulator import Simulator
 
     accounts = iter_account_specs(args.account)
+    store = _open_store(args)
     return Simulator(
         seed=args.seed, clock=args.clock or "system", start=args.start, accounts=accounts,
         demo_account=not accounts, profile=args.profile, strictness=args.strictness,
         throttle_status=args.throttle_status, daily_limit=args.daily_limit,
         daily_tz=args.daily_tz, trust_ip_header=args.trust_ip_header,
-        journal_size=args.journal_size, store=args.store, store_prefix=args.store_prefix,
+        journal_size=args.journal_size, store=store, store_prefix=args.store_prefix,
         admin_token=args.admin_token, insecure_admin=args.insecure_admin,
         catalog=args.catalog, webhooks=args.webhooks, webhook_probe=args.webhook_probe,
         domain_options=_domain_options(args), scenario=args.scenario or None,
+        max_scenario_bytes=args.max_scenario_bytes,
     )
 
 
@@ -284,6 +311,9 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     args.store = store
     try:
         sim = _make_simulator(args)
+    except StoreOpenError as exc:
+        print(f"cjsim: {exc}", file=sys.stderr)
+        return 2
     except (ValueError, AccountError) as exc:
         if hasattr(exc, "problems"):  # a bad scenario: its file:line messages, no usage text
             print(f"cjsim: invalid scenario\n{exc}", file=sys.stderr)

@@ -20,7 +20,7 @@ from cjsim.clock import in_range, parse_instant, system_now_us
 from cjsim.domain.accounts import iter_account_specs
 from cjsim.limits.engine import Subject
 from cjsim.profiles import Profile, build_profile
-from cjsim.scenario.errors import Collector, Problem, ScenarioError
+from cjsim.scenario.errors import Collector, Partial, Problem, ScenarioError
 from cjsim.scenario.loader import MAX_BYTES, ScenarioSource, load
 from cjsim.scenario.model import Scenario
 
@@ -34,19 +34,27 @@ Sources = ScenarioSource | Sequence[ScenarioSource]
 def load_all(sources: Sources, known_paths: Iterable[str] | None = None,
              max_bytes: int = MAX_BYTES) -> list[Scenario]:
     """One source or a list of them; every problem of every file reported together."""
+    scenarios, problems, partials = _load_each(sources, known_paths, max_bytes)
+    if problems:
+        raise ScenarioError(problems, partials)
+    return scenarios
+
+
+def _load_each(sources: Sources, known_paths: Iterable[str] | None,
+               max_bytes: int) -> tuple[list[Scenario], list[Problem], list[Partial]]:
     items: Sequence[ScenarioSource] = (
         list(sources) if isinstance(sources, (list, tuple)) else [sources])  # type: ignore[list-item]
     paths = None if known_paths is None else frozenset(known_paths)
     scenarios: list[Scenario] = []
     problems: list[Problem] = []
+    partials: list[Partial] = []
     for source in items:
         try:
             scenarios.append(load(source, paths, max_bytes))
         except ScenarioError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise ScenarioError(problems)
-    return scenarios
+            partials.extend(exc.partials)
+    return scenarios, problems, partials
 
 
 def _collector(scenario: Scenario) -> Collector:
@@ -73,17 +81,34 @@ def _account_kwargs(spec: Mapping[str, Any] | str) -> dict[str, Any]:
     return {renames.get(k, k): v for k, v in spec.items()}
 
 
-def _check_refs(scenarios: Sequence[Scenario], emails: set[str], problems: list[Problem]) -> None:
-    """Faults and steps may only name accounts that will exist."""
-    for scenario in scenarios:
-        out = _collector(scenario)
-        for index, fault in enumerate(scenario.faults):
-            ref = fault.match.account
-            if isinstance(ref, str) and ref not in emails:
-                out.add(("faults", index, "match", "account"), _unknown(ref, emails))
-        for index, step in enumerate(scenario.timeline):
-            if isinstance(step.account, str) and step.account not in emails:
-                out.add(("timeline", index, "account"), _unknown(step.account, emails))
+def _documents(scenarios: Sequence[Scenario], partials: Sequence[Partial]) -> list[Partial]:
+    return [Partial(s.raw, s.source, s.lines) for s in scenarios] + list(partials)
+
+
+def _raw_emails(partials: Sequence[Partial]) -> set[str]:
+    """The accounts the documents that failed to load would have declared."""
+    found = set()
+    for doc in partials:
+        accounts = doc.raw.get("accounts")
+        for item in accounts if isinstance(accounts, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("email"), str):
+                found.add(item["email"].strip().lower())
+    return found
+
+
+def _check_refs(documents: Sequence[Partial], emails: set[str], problems: list[Problem]) -> None:
+    """Faults and steps may only name accounts that will exist (read from the documents,
+    so a file that failed other checks still has its references checked in the same pass)."""
+    for doc in documents:
+        out = Collector(doc.source, doc.lines)
+        for key, where in (("faults", ("match", "account")), ("timeline", ("account",))):
+            entries = doc.raw.get(key)
+            for index, item in enumerate(entries if isinstance(entries, list) else []):
+                ref: Any = item
+                for step in where:
+                    ref = ref.get(step) if isinstance(ref, dict) else None
+                if isinstance(ref, str) and ref.strip().lower() not in emails:
+                    out.add((key, index, *where), _unknown(ref.strip().lower(), emails))
         problems.extend(out.problems)
 
 
@@ -136,8 +161,7 @@ def prepare(sources: Sources, *, seed: int | None, clock: str, start: str | date
             accounts: Iterable[Mapping[str, Any] | str], profile: str | Profile,
             known_paths: Iterable[str] | None = None, max_bytes: int = MAX_BYTES,
             **knobs: Any) -> Prepared:
-    scenarios = load_all(sources, known_paths, max_bytes)
-    problems: list[Problem] = []
+    scenarios, problems, partials = _load_each(sources, known_paths, max_bytes)
     catalog_seed = knobs.pop("catalog_seed", None)
     built = profile if isinstance(profile, Profile) else build_profile(profile, **knobs)
     specs = {}
@@ -153,7 +177,7 @@ def prepare(sources: Sources, *, seed: int | None, clock: str, start: str | date
         for account in scenario.accounts:
             key = account.email.lower()
             specs[key] = {**specs.get(key, {}), **account.create_kwargs()}
-    _check_refs(scenarios, set(specs), problems)
+    _check_refs(_documents(scenarios, partials), set(specs) | _raw_emails(partials), problems)
     _check_reach(scenarios, parse_instant(start) if start is not None else system_now_us(), problems)
     if problems:
         raise ScenarioError(problems)
@@ -164,8 +188,7 @@ def prepare(sources: Sources, *, seed: int | None, clock: str, start: str | date
 def activate(sim: Simulator, sources: Sources) -> ScenarioFaults:
     from cjsim.scenario.engine import ScenarioFaults
 
-    scenarios = load_all(sources, sim.routes.paths(), sim.max_scenario_bytes)
-    problems: list[Problem] = []
+    scenarios, problems, partials = _load_each(sources, sim.routes.paths(), sim.max_scenario_bytes)
     profile = sim.profile
     for scenario in scenarios:
         profile = layered_profile(profile, scenario, problems)
@@ -198,7 +221,7 @@ def activate(sim: Simulator, sources: Sources) -> ScenarioFaults:
                 creates.append(account.create_kwargs())
                 planned.add(key)
         problems.extend(out.problems)
-    _check_refs(scenarios, set(emails) | planned, problems)
+    _check_refs(_documents(scenarios, partials), set(emails) | planned | _raw_emails(partials), problems)
     starts = [s.clock.start for s in scenarios if s.clock.start]
     _check_reach(scenarios, parse_instant(starts[-1]) if starts else sim.clock.now_us(), problems)
     if problems:

@@ -37,13 +37,22 @@ def is_glob(path: str) -> bool:
     return any(c in GLOB_CHARS for c in path)
 
 
-def build(doc: Mapping[str, Any], out: Collector, known_paths: Collection[str] | None) -> Scenario | None:
-    limits = _limits(doc.get("limits") or {}, doc.get("profile"), out)
-    accounts = _accounts(doc.get("accounts") or [], out, known_paths)
-    clock = _clock(doc.get("clock") or {}, out)
-    faults = tuple(f for i, raw in enumerate(doc.get("faults") or [])
+def build(doc: Mapping[str, Any], out: Collector, known_paths: Collection[str] | None,
+          skip: frozenset[tuple[str | int, ...]] = frozenset()) -> Scenario | None:
+    """``skip``: parts the schema refused (a top-level key, or one item of a list): the rest
+    is still checked, so every problem is reported in one pass."""
+    def part(key: str, empty: Any) -> Any:
+        return empty if (key,) in skip else (doc.get(key) or empty)
+
+    def items(key: str) -> list[tuple[int, Any]]:
+        return [(i, raw) for i, raw in enumerate(part(key, [])) if (key, i) not in skip]
+
+    limits = _limits(part("limits", {}), None if ("profile",) in skip else doc.get("profile"), out)
+    accounts = _accounts(items("accounts"), out, known_paths)
+    clock = _clock(part("clock", {}), out)
+    faults = tuple(f for i, raw in items("faults")
                    if (f := _fault(raw, ("faults", i), out, known_paths)) is not None)
-    timeline = tuple(s for i, raw in enumerate(doc.get("timeline") or [])
+    timeline = tuple(s for i, raw in items("timeline")
                      if (s := _step(raw, ("timeline", i), out, known_paths)) is not None)
     if out.problems:
         return None
@@ -86,11 +95,11 @@ def _limits(raw: Mapping[str, Any], profile: str | None, out: Collector) -> Limi
     return limits
 
 
-def _accounts(raw: list[Mapping[str, Any]], out: Collector,
+def _accounts(raw: list[tuple[int, Mapping[str, Any]]], out: Collector,
               known_paths: Collection[str] | None) -> tuple[AccountSpec, ...]:
     specs: list[AccountSpec] = []
     emails: set[str] = set()
-    for index, item in enumerate(raw):
+    for index, item in raw:
         where: FieldPath = ("accounts", index)
         email = item["email"].strip()
         if not EMAIL_RE.match(email):

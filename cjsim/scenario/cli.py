@@ -8,6 +8,7 @@ with every problem (file:line: field: what was expected) on stderr.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from typing import Any
 
@@ -34,24 +35,31 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list() -> int:
-    from cjsim.scenario.loader import load
+    from cjsim.scenario.loader import load_bundled
 
-    for name in bundled.names():
+    names = bundled.names()
+    columns = max(40, shutil.get_terminal_size((80, 24)).columns)  # COLUMNS, else the tty, else 80
+    width = max((len(n) for n in names), default=0) + 2
+    room = columns - 1 - width  # the last column stays empty: some terminals wrap there
+    for name in names:
         try:
-            description = " ".join(load(name).description.split())
+            description = " ".join(load_bundled(name).description.split())
         except ScenarioError as exc:
             description = f"(invalid: {exc.problems[0]})"
         first = description.split(". ")[0].rstrip(".")
-        print(f"{name:32} {first}")
+        if len(first) > room:
+            first = first[: max(0, room - 3)].rstrip() + "..."
+        print(f"{name:{width}}{first}")
     return 0
 
 
 def _show(name: str) -> int:
-    if not bundled.exists(name):
+    found = bundled.resolve(name)  # "chaos" or "chaos.yaml"
+    if found is None:
         print(f"cjsim: no bundled scenario {name!r} (bundled: {', '.join(bundled.names())})",
               file=sys.stderr)
         return 1
-    sys.stdout.write(bundled.read(name))
+    sys.stdout.write(bundled.read(found))
     return 0
 
 

@@ -64,14 +64,26 @@ class Problem:
         return f"{where}: {format_path(self.path)}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Partial:
+    """A document that failed to load, kept so later checks (account references) can still
+    report on it in the same pass."""
+
+    raw: Mapping[str, object]
+    source: str
+    lines: Lines
+
+
 class ScenarioError(ValueError):
     """A scenario that cannot be loaded or applied. Nothing of it has been applied.
 
     A ``ValueError``, so ``cjsim serve`` reports it like any other bad option.
     """
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.source, p.line or 0, format_path(p.path)))
+    def __init__(self, problems: Iterable[Problem], partials: Iterable[Partial] = ()) -> None:
+        self.partials = list(partials)
+        unique = dict.fromkeys(problems)  # one problem found by two checks is said once
+        self.problems = sorted(unique, key=lambda p: (p.source, p.line or 0, format_path(p.path)))
         super().__init__("\n".join(str(p) for p in self.problems) or "invalid scenario")
 
     @classmethod

@@ -24,7 +24,7 @@ from jsonschema.exceptions import ValidationError
 
 from cjsim.scenario import bundled
 from cjsim.scenario.build import build
-from cjsim.scenario.errors import Collector, FieldPath, Lines, PathPart, Problem, ScenarioError
+from cjsim.scenario.errors import Collector, FieldPath, Lines, Partial, PathPart, Problem, ScenarioError
 from cjsim.scenario.model import Scenario
 
 ScenarioSource = str | os.PathLike[str] | Mapping[str, Any] | Scenario
@@ -128,13 +128,34 @@ def load_document(doc: Any, source: str, lines: Lines,
     if doc is None:
         collector.add((), "the scenario is empty: expected a mapping with at least a name")
         collector.raise_if_any()
+    skip: set[tuple[PathPart, ...]] = set()
     for error in _validator().iter_errors(doc):
         _report(error, collector)
-    collector.raise_if_any()
-    scenario = build(doc, collector, known_paths)
-    collector.raise_if_any()
+        where = tuple(error.absolute_path)
+        if where or error.validator not in ("required", "additionalProperties"):
+            skip.add(_unit(where))  # a missing name or an unknown top-level key stops nothing
+    buildable = isinstance(doc, dict) and () not in skip
+    if collector.problems and not buildable:
+        collector.raise_if_any()
+    # One pass: the parts the schema accepted are still built, so a file with a schema error,
+    # a wrong interface name and an unknown account hears about all three at once.
+    if buildable and not isinstance(doc.get("name"), str):
+        doc = {**doc, "name": "?"}
+    scenario = build(doc, collector, known_paths, frozenset(skip))
+    if collector.problems:
+        raise ScenarioError(collector.problems, partials=[Partial(doc, source, lines)])
     assert scenario is not None
     return scenario
+
+
+def _unit(path: tuple[PathPart, ...]) -> tuple[PathPart, ...]:
+    """The part of a document a schema error at ``path`` makes unbuildable: one item of
+    accounts/faults/timeline, else the whole top-level key (``()``: the document)."""
+    if len(path) >= 2 and path[0] in ("accounts", "faults", "timeline") and isinstance(path[1], int):
+        return path[:2]
+    if path and path[0] == "name":
+        return ("name",)
+    return path[:1]
 
 
 # -- YAML with line numbers --------------------------------------------------------------
