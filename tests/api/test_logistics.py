@@ -36,6 +36,8 @@ def test_freight_quote_accepts_numeric_strings_and_unroutable_is_empty(shop: Sho
     ({"products": []}, 1600300),
     ({"endCountryCode": None}, 1600300),
     ({"startCountryCode": "CHN"}, 1600300),
+    ({"endCountryCode": "ß"}, 1600300),  # "ß".upper() is "SS", South Sudan: CJ takes ASCII letters
+    ({"products": [{"vid": "V", "quantity": "٣"}]}, 1600300),  # ASCII digits only
 ])
 def test_freight_quote_errors(shop: Shop, change: dict[str, Any], code: int) -> None:
     assert _quote(shop, shop.demo_vid(), **change)["code"] == code
