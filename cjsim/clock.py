@@ -22,10 +22,11 @@ from typing import Protocol
 US = 1_000_000
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
-# The instants a clock may show: every zone can still write them as a date (years 1970-9999),
-# so a move past them is refused before it is stored, not found broken by the next reader.
+# The instants a clock may show, with room to spare for every instant derived from now (a
+# token's expiry, a window's end) to still be a date in any zone: a move past them is
+# refused before it is stored, not found broken by the next reader.
 MIN_US = 0  # 1970-01-01T00:00:00Z
-MAX_US = 253_402_041_600 * US  # 9999-12-30T00:00:00Z
+MAX_US = 221_845_392_000 * US  # 9000-01-01T00:00:00Z
 # A duration is a few numbers with units: "+5m", "1h30m", "-500ms" (scenario timelines and
 # the control API's clock share this one parser).
 _DURATION_PART = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,6}))?(ms|s|m|h|d)")
@@ -42,7 +43,7 @@ def check_instant(us: int, what: str = "the time") -> int:
     """``us`` when a clock may show it, else a ValueError naming the range."""
     if not in_range(us):
         raise ValueError(f"{what} would be outside the simulator's range "
-                         "(1970-01-01T00:00:00Z .. 9999-12-30T00:00:00Z)")
+                         "(1970-01-01T00:00:00Z .. 9000-01-01T00:00:00Z)")
     return us
 
 

@@ -150,7 +150,7 @@ def _advance_us(value: Any) -> int:
         raise BadInput("advance must be a number of seconds or a duration such as 5m")
     if value != value or abs(value) > (MAX_US - MIN_US) / US:
         raise BadInput("advance would put the clock outside the simulator's range "
-                       "(1970-01-01T00:00:00Z .. 9999-12-30T00:00:00Z)")
+                       "(1970-01-01T00:00:00Z .. 9000-01-01T00:00:00Z)")
     return value * US if isinstance(value, int) else round(value * US)
 
 

@@ -121,7 +121,7 @@ def _check_reach(scenarios: Sequence[Scenario], origin_us: int, problems: list[P
         for index, step in enumerate(scenario.timeline):
             if not in_range(step.at.resolve(origin)):
                 out.add(("timeline", index, "at"), "the step would fall outside the simulator's "
-                        "range (1970-01-01 .. 9999-12-30)")
+                        "range (1970-01-01 .. 9000-01-01)")
         for index, fault in enumerate(scenario.faults):
             if fault.match.between is None:
                 continue
@@ -129,7 +129,7 @@ def _check_reach(scenarios: Sequence[Scenario], origin_us: int, problems: list[P
             end = fault.match.between[1].resolve(start)
             if not (in_range(start) and in_range(end)):
                 out.add(("faults", index, "match", "between"), "the range would fall outside the "
-                        "simulator's range (1970-01-01 .. 9999-12-30)")
+                        "simulator's range (1970-01-01 .. 9000-01-01)")
         problems.extend(out.problems)
 
 
