@@ -27,7 +27,7 @@ def refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_integer_flags_take_ascii_digits_in_range(capsys: pytest.CaptureFixture[str], flag: str,
                                                   value: str) -> None:
     line = refused(capsys, flag, value)
-    assert f"argument {flag}" in line and "expected an integer" in line
+    assert f"argument {flag}" in line and ("ASCII digits" in line or "must be" in line)
 
 
 def free_port() -> int:
@@ -36,7 +36,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.mark.parametrize("url", ["sqlite:////proc/cjsim-no-such-dir/x.db", "sqlite:///{tmp}",
+@pytest.mark.parametrize("url", ["sqlite:///{tmp}",
                                  "redis://127.0.0.1:{port}/0"])
 def test_a_store_that_cannot_be_opened_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                    url: str) -> None:
