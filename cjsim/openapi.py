@@ -65,6 +65,9 @@ def field_schema(field: Field) -> Schema:
         schema = {"type": "number"}
     elif kind == "bool":
         schema = {"type": "boolean"}
+    elif kind == "country":
+        schema = {"type": "string", "pattern": "^[A-Za-z]{2}$",
+                  "description": "ISO 3166-1 alpha-2 country code, two ASCII letters"}
     elif kind == "datetime":
         schema = {"type": "string", "pattern": DATETIME_PATTERN,
                   "description": "yyyy-MM-dd HH:mm:ss, China time (UTC+8)"}
