@@ -73,6 +73,7 @@ class Simulator:
         max_body_bytes: int = 1 << 20,
         admin_token: str | None = None,
         insecure_admin: bool = False,
+        allow_hosts: Iterable[str] = (),
         catalog_seed: int | None = None,
         catalog: CatalogSource = None,
         webhooks: bool | None = None,
@@ -117,6 +118,10 @@ class Simulator:
         # from everyone) or the user explicitly opened it (cjsim/control/access.py)
         self.admin_token = admin_token
         self.insecure_admin = insecure_admin
+        # Host names the control API answers for besides localhost and the bound address
+        from cjsim.control.access import normalize_allowed_hosts
+
+        self.allow_hosts = normalize_allowed_hosts(allow_hosts)
         self.routes: RouteTable = default_table()
         self.accounts = Accounts(self.store, self.entropy)
         # the CJ shop: lazy catalogue, orders on the clock, webhooks (cjsim/domain/runtime.py)
