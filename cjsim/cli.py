@@ -309,8 +309,9 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(_resumed_line(args), flush=True)
     if args.scenario:
         print(f"scenarios: {', '.join(sim.faults.describe()['active'])}", flush=True)
-    for account in sim.accounts.all():
-        print(f"account: email={account.email} apiKey={account.api_key} openId={account.open_id}"
+    for account in sim.accounts.all():  # a key in full only if this run generated it
+        key = sim.generated_keys.get(account.open_id) or f"{account.key_hint} (stored as a digest)"
+        print(f"account: email={account.email} apiKey={key} openId={account.open_id}"
               f" level={account.level} ({LEVEL_LABEL[account.level]})"
               f" verified={str(account.verified).lower()}", flush=True)
 

@@ -30,12 +30,13 @@ class Driver:
         found = sim.accounts.by_email(email) if email else accounts[0]
         assert found is not None, email
         self.account = found
+        self.api_key = sim.seeded_keys[found.open_id]  # the store keeps the key's digest only
         self.token = ""
         self.refresh_token = ""
 
     def login(self) -> dict[str, Any]:
         answer = self.http.post(PREFIX + "authentication/getAccessToken",
-                                json={"apiKey": self.account.api_key}).get_json()
+                                json={"apiKey": self.api_key}).get_json()
         assert answer["code"] == 200, answer
         self.token = answer["data"]["accessToken"]
         self.refresh_token = answer["data"]["refreshToken"]
