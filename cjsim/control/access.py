@@ -12,8 +12,9 @@ Three checks, in this order, on every ``/__cjsim/`` request:
    accounts and move time. With an admin token, every caller must send ``Authorization:
    Bearer <token>`` (compared in constant time). ``insecure_admin`` opens it to anyone.
 3. **Browsers** (cross-site requests): a request that changes state (any method but GET,
-   HEAD, OPTIONS) is refused (403) when it carries an ``Origin`` other than the server's
-   own ``scheme://host:port``, or ``Sec-Fetch-Site`` other than ``same-origin``/``none``,
+   HEAD, OPTIONS) is refused (403) when it carries an ``Origin`` whose host and port are
+   not the (checked) ``Host`` of the request, or ``Sec-Fetch-Site`` other than
+   ``same-origin``/``none``,
    or when a browser (``Origin`` or ``Sec-Fetch-Site`` present) sends a body a plain HTML
    form can send (``text/plain``, form-encoded, multipart): a page must send JSON.
    Command-line clients send neither header and keep working whatever their content type
@@ -25,6 +26,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from flask import Request, Response, request
 
@@ -119,6 +121,25 @@ def check_admin(token: str | None, insecure: bool) -> Response | None:
                                    "(start the simulator with --admin-token to allow others)"}, 403)
 
 
+def _authority(scheme: str, netloc: str) -> str:
+    """``host[:port]`` lower-cased, the scheme's default port left out."""
+    netloc = netloc.strip().lower()
+    default = {"http": ":80", "https": ":443"}.get(scheme.lower())
+    if default and netloc.endswith(default):
+        netloc = netloc[: -len(default)]
+    return netloc
+
+
+def _origin_authority(origin: str) -> str | None:
+    """The ``host[:port]`` of an ``Origin`` (None for ``null`` or nonsense). The scheme is not
+    compared: behind a TLS proxy the page is https and the server sees http, and only this
+    server can serve a page from its own host and port."""
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        return None
+    return _authority(parts.scheme, parts.netloc)
+
+
 def check_browser(req: Request) -> Response | None:
     """None unless a browser on another site asks for a change (403 then)."""
     if req.method in SAFE_METHODS:
@@ -127,10 +148,10 @@ def check_browser(req: Request) -> Response | None:
     fetch_site = req.headers.get("Sec-Fetch-Site")
     if origin is None and fetch_site is None:
         return None  # not a browser: curl, SDKs, test harnesses
-    own = f"{req.scheme}://{req.host}".lower()
-    if origin is not None and origin.strip().lower().rstrip("/") != own:
+    own = _authority(req.scheme, req.host)
+    if origin is not None and _origin_authority(origin) != own:
         return json_response({"error": f"the control API refuses changes from another origin "
-                                       f"({origin!r}; this server is {own})"}, 403)
+                                       f"({origin!r}; this server is {req.scheme}://{req.host})"}, 403)
     if fetch_site is not None and fetch_site.strip().lower() not in ("same-origin", "none"):
         return json_response({"error": "the control API refuses changes from another site "
                                        f"(Sec-Fetch-Site: {fetch_site})"}, 403)

@@ -76,6 +76,19 @@ def test_a_same_origin_page_may_change_state() -> None:
     assert "curl@example.com" in emails(sim)
 
 
+@pytest.mark.parametrize("origin, host, ok", [
+    ("http://localhost", "localhost:80", True), ("https://sim.example", "sim.example", True),
+    ("http://localhost:8080", "localhost:8080", True), ("http://localhost:8081", "localhost:8080", False),
+    ("http://127.0.0.1:8080", "localhost:8080", False), ("null", "localhost", False),
+    ("http://localhost.evil.example", "localhost", False), ("file://", "localhost", False),
+])
+def test_same_origin_means_the_host_and_port_the_request_names(origin: str, host: str, ok: bool) -> None:
+    sim = Simulator(allow_hosts=["sim.example"])
+    answer = post(sim, '{"advance": 1}', {"Content-Type": "application/json", "Origin": origin, "Host": host},
+                  "/__cjsim/clock")
+    assert answer.status_code == (200 if ok else 403)
+
+
 def test_curl_d_keeps_working() -> None:
     """``curl -d '{...}'``: no Origin, Content-Type application/x-www-form-urlencoded."""
     sim = Simulator()
