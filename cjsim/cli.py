@@ -310,10 +310,11 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.scenario:
         print(f"scenarios: {', '.join(sim.faults.describe()['active'])}", flush=True)
     for account in sim.accounts.all():  # a key in full only if this run generated it
-        key = sim.generated_keys.get(account.open_id) or f"{account.key_hint} (stored as a digest)"
-        print(f"account: email={account.email} apiKey={key} openId={account.open_id}"
+        key = sim.generated_keys.get(account.open_id)
+        print(f"account: email={account.email} apiKey={key or account.key_hint} openId={account.open_id}"
               f" level={account.level} ({LEVEL_LABEL[account.level]})"
-              f" verified={str(account.verified).lower()}", flush=True)
+              f" verified={str(account.verified).lower()}"
+              + ("" if key else " (apiKey masked: the store keeps its digest)"), flush=True)
 
     stop = threading.Event()
 

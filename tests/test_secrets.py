@@ -193,4 +193,4 @@ def test_the_banner_shows_the_demo_key_only_in_the_run_that_created_it(tmp_path:
     key = re.search(r"apiKey=(\S+)", first)
     assert key is not None and re.fullmatch(r"CJ\d+@api@[0-9a-f]{32}", key.group(1))
     again = banner("--store", store)
-    assert key.group(1) not in again and "stored as a digest" in again
+    assert key.group(1) not in again and "the store keeps its digest" in again
