@@ -36,10 +36,10 @@ def create_app(sim: Simulator) -> Flask:
     def _control_access() -> Response | None:
         from flask import request
 
-        from cjsim.control.access import check_admin
+        from cjsim.control.access import check_control
 
         if request.path.startswith("/__cjsim"):
-            return check_admin(sim.admin_token, sim.insecure_admin)
+            return check_control(request, sim.admin_token, sim.insecure_admin, sim.allow_hosts)
         return None
 
     @app.errorhandler(HTTPException)

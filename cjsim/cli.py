@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--request-timeout", type=_seconds(0, inclusive=False), default=30.0, metavar="SECONDS",
                        help="a request must arrive whole within this many seconds of its first "
                             "byte, or its connection is closed (default 30)")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="a Host name the control API answers for, besides localhost and the "
+                            "bound address (repeatable; .example.com allows subdomains)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument("--scenario", action="append", default=[], metavar="FILE_OR_NAME",
                        help="a scenario file or bundled name (repeatable; later ones override)")
@@ -250,6 +253,7 @@ def _make_simulator(args: argparse.Namespace) -> Any:
         daily_tz=args.daily_tz, trust_ip_header=args.trust_ip_header,
         journal_size=args.journal_size, store=store, store_prefix=args.store_prefix,
         admin_token=args.admin_token, insecure_admin=args.insecure_admin,
+        allow_hosts=args.allow_host,
         catalog=args.catalog, webhooks=args.webhooks, webhook_probe=args.webhook_probe,
         domain_options=_domain_options(args), scenario=args.scenario or None,
         max_scenario_bytes=args.max_scenario_bytes,
@@ -335,10 +339,12 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(_resumed_line(args), flush=True)
     if args.scenario:
         print(f"scenarios: {', '.join(sim.faults.describe()['active'])}", flush=True)
-    for account in sim.accounts.all():
-        print(f"account: email={account.email} apiKey={account.api_key} openId={account.open_id}"
+    for account in sim.accounts.all():  # a key in full only if this run generated it
+        key = sim.generated_keys.get(account.open_id)
+        print(f"account: email={account.email} apiKey={key or account.key_hint} openId={account.open_id}"
               f" level={account.level} ({LEVEL_LABEL[account.level]})"
-              f" verified={str(account.verified).lower()}", flush=True)
+              f" verified={str(account.verified).lower()}"
+              + ("" if key else " (apiKey masked: the store keeps its digest)"), flush=True)
 
     stop = threading.Event()
 

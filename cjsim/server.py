@@ -44,7 +44,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from cjsim import jsonenc
-from cjsim.domain.ids import mask
+from cjsim.domain.ids import mask_secrets
 
 log = logging.getLogger("cjsim")
 
@@ -54,13 +54,6 @@ DEFAULT_REQUEST_TIMEOUT_S = 30.0
 DEFAULT_KEEPALIVE_TIMEOUT_S = 5.0
 CONTROL_PREFIX = "/__cjsim"
 
-
-_SECRET_PARAMS = re.compile(r"(?i)\b(apiKey|password|accessToken|refreshToken|token)=([^&\s]+)")
-
-
-def mask_secrets(text: str) -> str:
-    """Query values that are credentials, as the log shows them."""
-    return _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}={mask(m.group(2))}", text)
 
 
 def _envelope(code: int, message: str) -> bytes:
@@ -405,14 +398,14 @@ class CJRequestHandler(WSGIRequestHandler):
         self.log_request(code, len(body))
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
-        if self.quiet:
-            return
-        line, path = getattr(self, "requestline", ""), getattr(self, "path", "")
-        self.requestline, self.path = mask_secrets(line), mask_secrets(path)  # keys sent in a URL
-        try:  # must not reach the log
+        if not self.quiet:
             super().log_request(*args, **kwargs)
-        finally:
-            self.requestline, self.path = line, path
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        """Every line this handler logs (requests, errors), credentials masked: keys and
+        tokens sent in a URL must not reach the log."""
+        text = message % args if args else message
+        super().log(type, "%s", mask_secrets(text))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own error answers, as JSON envelopes."""
@@ -546,4 +539,4 @@ class BackgroundServer:
         self.stop()
 
 
-__all__ = ["BackgroundServer", "CJRequestHandler", "CJServer", "make_cj_server"]
+__all__ = ["BackgroundServer", "CJRequestHandler", "CJServer", "make_cj_server", "mask_secrets"]

@@ -17,7 +17,7 @@ from cjsim.audit import request_marks
 from cjsim.clock import Clock, ClockState, iso
 from cjsim.domain.accounts import Account, Accounts, iter_account_specs
 from cjsim.domain.delivery import LOG as DELIVERY_LOG
-from cjsim.domain.ids import Entropy
+from cjsim.domain.ids import Entropy, mask_secrets
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.runtime import CatalogSource, Domain
 from cjsim.domain.tokens import Tokens
@@ -73,6 +73,7 @@ class Simulator:
         max_body_bytes: int = 1 << 20,
         admin_token: str | None = None,
         insecure_admin: bool = False,
+        allow_hosts: Iterable[str] = (),
         catalog_seed: int | None = None,
         catalog: CatalogSource = None,
         webhooks: bool | None = None,
@@ -123,6 +124,10 @@ class Simulator:
         # from everyone) or the user explicitly opened it (cjsim/control/access.py)
         self.admin_token = admin_token
         self.insecure_admin = insecure_admin
+        # Host names the control API answers for besides localhost and the bound address
+        from cjsim.control.access import normalize_allowed_hosts
+
+        self.allow_hosts = normalize_allowed_hosts(allow_hosts)
         self.routes: RouteTable = default_table()
         self.accounts = Accounts(self.store, self.entropy)
         # the CJ shop: lazy catalogue, orders on the clock, webhooks (cjsim/domain/runtime.py)
@@ -138,6 +143,10 @@ class Simulator:
         self._scenario_version: int | None = None
         self.pipeline = Pipeline(self)
         self._account_specs = [_account_kwargs(a) for a in accounts]
+        # keys this process seeded (openId -> key; in memory only, the store keeps digests),
+        # and those of them it generated: the banner and the reset answer show these in full
+        self.seeded_keys: dict[int, str] = {}
+        self.generated_keys: dict[int, str] = {}
         if demo_account and not self._account_specs:
             self._account_specs = [{"email": DEMO_EMAIL}]
         # False when a durable store already held a seeded state: it is resumed as it was
@@ -154,8 +163,13 @@ class Simulator:
     def _seed_state(self) -> None:
         """Create the configured accounts (the store was just claimed for seeding)."""
         try:
+            self.generated_keys, self.seeded_keys = {}, {}
             for spec in self._account_specs:
-                self.accounts.create(**spec)
+                account = self.accounts.create(**spec)
+                if account.api_key is not None:
+                    self.seeded_keys[account.open_id] = account.api_key
+                    if not spec.get("api_key"):
+                        self.generated_keys[account.open_id] = account.api_key
             self.faults.on_seed()  # a scenario's layers and state (callsToday) in the store
         except Exception:
             self.store.unclaim_seed()
@@ -217,6 +231,7 @@ class Simulator:
         self.store.wipe(keep_clock=True, keep_seqs=_counts_across_reset)
         self.entropy.reset()
         self.clock.reset()
+        self.generated_keys, self.seeded_keys = {}, {}
         if self.store.claim_seed():
             self._seed_state()
 
@@ -315,7 +330,7 @@ class Simulator:
     def journal_call(self, call: Any, code: int | None, status: int, request_id: str | None) -> None:
         entry = {
             "id": call.journal_id, "timeUs": call.now_us, "method": call.method,
-            "path": call.path, "openId": call.account.open_id if call.account else None,
+            "path": mask_secrets(call.path), "openId": call.account.open_id if call.account else None,
             "code": code, "status": status, "ip": call.ip, "requestId": request_id,
         }
         if call.subject is not None and call.account is None and not call.subject.startswith("cred:"):

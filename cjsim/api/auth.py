@@ -68,7 +68,7 @@ def get_access_token(call: Call) -> dict[str, Any]:
         account = accounts.by_email(email)
         if account is None:
             raise CJError(1601000, reason="login:unknown-email")
-        if accounts.by_api_key(secret) != account:
+        if not account.has_key(secret):  # digests compared, in constant time
             raise CJError(1600001, reason="login:wrong-key")
     else:
         account = accounts.by_api_key(secret)

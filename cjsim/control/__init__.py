@@ -156,8 +156,12 @@ def _advance_us(value: Any) -> int:
 
 @blueprint.post("/reset")
 def reset() -> Response:
-    _sim().reset()
-    return json_response({"status": "reset"})
+    sim = _sim()
+    sim.reset()
+    out: dict[str, Any] = {"status": "reset"}
+    if sim.generated_keys:  # re-created with new keys: this answer is the only place to see them
+        out["accounts"] = [{"openId": oid, "apiKey": key} for oid, key in sim.generated_keys.items()]
+    return json_response(out)
 
 
 @blueprint.route("/accounts", methods=["GET", "POST"])

@@ -1,15 +1,21 @@
-"""CJ accounts: email, apiKey, openId, level, verified flag, balance, quotas."""
+"""CJ accounts: email, apiKey, openId, level, verified flag, balance, quotas.
+
+The store keeps an account's apiKey as its SHA-256 digest (``apiKeyDigest``) and a masked
+hint (``apiKeyHint``, 4 + 4 characters), never the key itself: the key is known only to the
+code that created the account (``Accounts.create`` returns it; the control API's creation
+answer shows it once).
+"""
 
 from __future__ import annotations
 
 import hmac
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from cjsim.domain.ids import Entropy, digest
+from cjsim.domain.ids import Entropy, digest, mask
 from cjsim.limits.rules import QUOTA_TYPES, Quota
 from cjsim.money import money, money_str
 from cjsim.store import Doc, Store, Txn
@@ -101,31 +107,45 @@ def normalize_path(url: str) -> str:
 class Account:
     open_id: int
     email: str
-    api_key: str
+    key_digest: str  # SHA-256 of the apiKey, as stored
+    key_hint: str  # the apiKey masked (first and last 4 characters)
     level: int
     verified: bool
     balance: Decimal
     name: str
     quotas: tuple[Quota, ...]
+    api_key: str | None = field(default=None, compare=False)  # only on the creating call's copy
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> Account:
+    def from_doc(cls, doc: Doc, api_key: str | None = None) -> Account:
+        legacy = doc.get("apiKey")  # a store written before keys were digests
         return cls(
-            open_id=doc["openId"], email=doc["email"], api_key=doc["apiKey"],
+            open_id=doc["openId"], email=doc["email"],
+            key_digest=doc.get("apiKeyDigest") or digest(legacy or ""),
+            key_hint=doc.get("apiKeyHint") or mask(legacy or "") or "***",
             level=doc["level"], verified=doc["verified"], balance=Decimal(doc["balance"]),
             name=doc["name"],
             quotas=tuple(Quota(q["quotaUrl"], q["quotaLimit"], q["quotaType"])
                          for q in doc.get("quotaLimits", ())),
+            api_key=api_key,
         )
 
+    def has_key(self, api_key: str) -> bool:
+        """Whether ``api_key`` is this account's key (digests compared in constant time)."""
+        return hmac.compare_digest(digest(api_key), self.key_digest)
+
     def public(self) -> dict[str, Any]:
-        """The control API's account shape."""
-        return {
-            "openId": self.open_id, "email": self.email, "apiKey": self.api_key,
+        """The control API's account shape: the key in full only on the creating answer."""
+        out: dict[str, Any] = {"openId": self.open_id, "email": self.email}
+        if self.api_key is not None:
+            out["apiKey"] = self.api_key
+        out.update({
+            "apiKeyHint": self.key_hint,
             "level": self.level, "levelName": LEVEL_LABEL[self.level],
             "verified": self.verified, "balance": self.balance, "name": self.name,
             "quotaLimits": [q.as_json() for q in self.quotas],
-        }
+        })
+        return out
 
 
 class Accounts:
@@ -161,14 +181,15 @@ class Accounts:
             key = api_key.strip() if api_key else f"CJ{oid}@api@{self.entropy.hex(32)}"
             if tx.get("account_key", digest(key)) is not None:
                 raise AccountError("that apiKey belongs to another account")
-            doc = {"openId": oid, "email": email, "apiKey": key, "level": lvl,
+            doc = {"openId": oid, "email": email, "apiKeyDigest": digest(key),
+                   "apiKeyHint": mask(key), "level": lvl,
                    "verified": verified, "balance": bal,
                    "name": name or email.split("@", 1)[0].replace(".", " ").title() + " Shop",
                    "quotaLimits": quota_docs}
             tx.put(self.NS, str(oid), doc)
             tx.put("account_email", email.lower(), {"openId": oid})
             tx.put("account_key", digest(key), {"openId": oid})
-        return Account.from_doc(doc)
+        return Account.from_doc(doc, api_key=key)
 
     def get(self, open_id: int | str) -> Account | None:
         doc = self.store.get(self.NS, str(open_id))
@@ -183,7 +204,7 @@ class Accounts:
         if ref is None:
             return None
         account = self.get(ref["openId"])
-        if account is None or not hmac.compare_digest(account.api_key.encode(), api_key.encode()):
+        if account is None or not account.has_key(api_key):
             return None
         return account
 
@@ -218,6 +239,10 @@ class Accounts:
             if doc is None:
                 raise KeyError(open_id)
             doc = {**doc, **patch}
+            if "apiKey" in doc:  # a legacy document: keep the digest, drop the key
+                legacy = doc.pop("apiKey")
+                doc.setdefault("apiKeyDigest", digest(legacy))
+                doc.setdefault("apiKeyHint", mask(legacy))
             tx.put(self.NS, str(open_id), doc)
         return Account.from_doc(doc)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import secrets
 import threading
 from collections.abc import Callable
+from urllib.parse import unquote_plus
 
 
 class Entropy:
@@ -75,3 +77,37 @@ def mask(secret: str | None) -> str | None:
     if len(secret) <= 8:
         return "***"
     return f"{secret[:4]}…{secret[-4:]}"
+
+
+# names of parameters that carry credentials, compared decoded, lower-cased, without - and _
+SECRET_NAMES = frozenset({"apikey", "password", "passwd", "pwd", "token", "accesstoken",
+                          "refreshtoken", "cjaccesstoken", "secret", "clientsecret",
+                          "admintoken", "authorization", "auth", "key", "sig", "signature"})
+SECRET_SUFFIXES = ("token", "apikey", "secret", "password")
+# name=value in a query string or a log line (the name may be percent-encoded)
+_PAIR = re.compile(r"(?P<name>[^\s=&?;#\"'<>]+)=(?P<value>[^\s&;#\"'<>]*)")
+# credentials by their shape, wherever they appear (a key pasted into a path, say)
+_SHAPES = re.compile(r"CJ\d+(?:@|%40)api(?:@|%40)[0-9a-fA-F]{32}"
+                     r"|API(?:@|%40)CJ\d+(?:@|%40)CJ(?::|%3A)[A-Za-z0-9._~%-]+", re.IGNORECASE)
+
+
+def is_secret_name(name: str) -> bool:
+    key = unquote_plus(name).lower().replace("-", "").replace("_", "").replace(".", "")
+    return key in SECRET_NAMES or key.endswith(SECRET_SUFFIXES)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` as a log line, journal entry or export may show it: the value of every
+    ``name=value`` whose decoded name is a credential (``apiKey``, ``api_key``,
+    ``access_token``, ``refreshToken``, ``CJAccessToken``, ``%61piKey``..., any case), and
+    anything shaped like a CJ API key or token, masked. The one masking function."""
+    if "=" not in text and "@" not in text and "%40" not in text.lower():
+        return text
+
+    def pair(match: re.Match[str]) -> str:
+        name, value = match.group("name"), match.group("value")
+        if not value or not is_secret_name(name):
+            return match.group(0)
+        return f"{name}={mask(unquote_plus(value))}"
+
+    return _SHAPES.sub(lambda m: mask(m.group(0)) or "***", _PAIR.sub(pair, text))

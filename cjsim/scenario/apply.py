@@ -206,7 +206,7 @@ def activate(sim: Simulator, sources: Sources) -> ScenarioFaults:
             where = ("accounts", index)
             existing = emails.get(key)
             if existing is not None:
-                if account.api_key is not None and account.api_key != existing.api_key:
+                if account.api_key is not None and not existing.has_key(account.api_key):
                     out.add((*where, "apiKey"), f"{account.email} exists with another apiKey")
                 if account.open_id is not None and account.open_id != existing.open_id:
                     out.add((*where, "openId"), f"{account.email} exists with openId {existing.open_id}")

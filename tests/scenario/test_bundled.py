@@ -96,7 +96,7 @@ def _refresh_revoked(sim: Simulator) -> None:
     refused = d.post("authentication/refreshAccessToken", {"refreshToken": d.refresh_token})
     assert refused["code"] == 1600003
     assert d.code("setting/get") == 1600001
-    early = d.http.post("/api2.0/v1/authentication/getAccessToken", json={"apiKey": d.account.api_key})
+    early = d.http.post("/api2.0/v1/authentication/getAccessToken", json={"apiKey": d.api_key})
     assert (early.status_code, early.get_json()["code"]) == (429, 1600200)  # once per 5 minutes
     sim.clock.advance(300)
     d.login()

@@ -184,7 +184,7 @@ def test_reset_over_a_real_socket_is_an_rst_and_the_server_lives_on(make: SimFac
     sim = make(scenario({"match": {"path": "product/list", "calls": [1]}, "action": {"reset_connection": True}}))
     with BackgroundServer(sim.app) as server:
         session = requests.Session()
-        token = _login(server.base_url, sim.accounts.all()[0].api_key, session)
+        token = _login(server.base_url, sim.seeded_keys[sim.accounts.all()[0].open_id], session)
         sim.clock.advance(1)
         with pytest.raises(requests.ConnectionError) as info:
             session.get(server.url("product/list"), headers={"CJ-Access-Token": token}, timeout=5)

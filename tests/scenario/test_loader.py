@@ -167,7 +167,7 @@ def test_a_bad_scenario_posted_to_a_running_simulator_changes_nothing(make: SimF
     before = (sim.profile, [a.public() for a in sim.accounts.all()], sim.faults.describe(),
               sim.clock.snapshot())
     # valid against the schema, but its apiKey belongs to another account: found only when applying
-    taken = sim.accounts.all()[0].api_key
+    taken = sim.seeded_keys[sim.accounts.all()[0].open_id]
     bad = {"name": "bad", "limits": {"throttle_status": 429, "daily_limit": 5},
            "clock": {"start": "2027-01-01T00:00:00+08:00"},
            "accounts": [{"email": "new@example.com", "apiKey": taken, "level": "free"}],

@@ -16,7 +16,7 @@ def _state(sim: Simulator) -> dict[str, Any]:
     """What a client meets after a start or a reset: the accounts, a login, a new account."""
     client = Client(sim)
     accounts = [a.public() for a in sim.accounts.all()]
-    login = client.login(accounts[0]["apiKey"])
+    login = client.login(sim.seeded_keys[accounts[0]["openId"]])  # the store keeps digests only
     extra = sim.account().public()
     return {"accounts": accounts, "login": login, "extra": extra}
 

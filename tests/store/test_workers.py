@@ -24,6 +24,7 @@ from tests.redis_server import free_port
 
 US = 1_000_000
 FREE = "free@example.com:CJ100@api@" + "1" * 32 + ":free"
+ADMIN = {"Authorization": "Bearer workers-admin"}  # the WSGI entry point needs an admin token
 ADVANCED = [f"adv{i}@example.com:CJ2{i:02d}@api@" + f"{i:032x}" + ":advanced:verified" for i in range(16)]
 
 
@@ -33,7 +34,7 @@ def gunicorn(store: str, prefix: str, tmp: Path) -> tuple[subprocess.Popen[bytes
     port = free_port()
     env = {**os.environ, "CJSIM_STORE": store, "CJSIM_STORE_PREFIX": prefix,
            "CJSIM_ACCOUNTS": ",".join([FREE, *ADVANCED]), "CJSIM_TRUST_IP_HEADER": "1",
-           "CJSIM_JOURNAL_SIZE": "20000"}
+           "CJSIM_JOURNAL_SIZE": "20000", "CJSIM_ADMIN_TOKEN": "workers-admin"}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}",
                              "--log-level", "warning", "cjsim.wsgi:app"], env=env, cwd=tmp,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -41,7 +42,7 @@ def gunicorn(store: str, prefix: str, tmp: Path) -> tuple[subprocess.Popen[bytes
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"{root}/__cjsim/health", timeout=1).status_code == 200:
+            if requests.get(f"{root}/__cjsim/health", headers=ADMIN, timeout=1).status_code == 200:
                 return proc, root
         except requests.RequestException:
             time.sleep(0.1)
@@ -73,7 +74,7 @@ def login(root: str, spec: str, ip: str) -> str:
 def accepted_times(root: str, open_id: int | None = None) -> list[int]:
     from cjsim.clock import parse_instant
 
-    entries = requests.get(f"{root}/__cjsim/journal", timeout=10).json()["entries"]
+    entries = requests.get(f"{root}/__cjsim/journal", headers=ADMIN, timeout=10).json()["entries"]
     return sorted(parse_instant(e["time"]) for e in entries
                   if e["code"] == 200 and e["path"].endswith("setting/get")
                   and (open_id is None or e["openId"] == open_id))
@@ -82,7 +83,7 @@ def accepted_times(root: str, open_id: int | None = None) -> list[int]:
 def test_one_free_account_across_four_workers(workers: str) -> None:
     root = workers
     token = login(root, FREE, "10.8.0.1")
-    accounts = requests.get(f"{root}/__cjsim/accounts", timeout=10).json()["accounts"]
+    accounts = requests.get(f"{root}/__cjsim/accounts", headers=ADMIN, timeout=10).json()["accounts"]
     open_id = next(a["openId"] for a in accounts if a["email"] == "free@example.com")
     time.sleep(1.0)  # R1 counted the login
 
@@ -105,7 +106,7 @@ def test_one_free_account_across_four_workers(workers: str) -> None:
     assert len(times) == accepted >= 1
     assert all(b - a >= US for a, b in zip(times, times[1:])), "two accepted calls within one second"
     assert accepted <= int(elapsed) + 1
-    usage = requests.get(f"{root}/__cjsim/accounts/{open_id}", timeout=10).json()["usage"]
+    usage = requests.get(f"{root}/__cjsim/accounts/{open_id}", headers=ADMIN, timeout=10).json()["usage"]
     assert usage["daily"][0]["count"] == accepted  # no counter update lost
 
 
@@ -146,7 +147,7 @@ def test_orders_and_balances_across_four_workers(workers: str) -> None:
     vid = requests.get(f"{api}/product/query", params={"productSku": "CJSJBHPK01234"}, timeout=10,
                        headers={"CJ-Access-Token": tokens[0], "X-CJSim-Client-IP": "10.11.0.0"}
                        ).json()["data"]["variants"][0]["vid"]
-    accounts = {a["email"]: a for a in requests.get(f"{root}/__cjsim/accounts", timeout=10).json()["accounts"]}
+    accounts = {a["email"]: a for a in requests.get(f"{root}/__cjsim/accounts", headers=ADMIN, timeout=10).json()["accounts"]}
     before = {i: Decimal(str(accounts[spec.split(":")[0]]["balance"])) for i, spec in enumerate(specs)}
 
     def shop(thread: int) -> list[tuple[int, str, Decimal]]:
@@ -176,7 +177,7 @@ def test_orders_and_balances_across_four_workers(workers: str) -> None:
         results = [row for rows in pool.map(shop, range(16)) for row in rows]
     assert len(results) >= 16
     time.sleep(1.0)
-    accounts = {a["email"]: a for a in requests.get(f"{root}/__cjsim/accounts", timeout=10).json()["accounts"]}
+    accounts = {a["email"]: a for a in requests.get(f"{root}/__cjsim/accounts", headers=ADMIN, timeout=10).json()["accounts"]}
     for i, spec in enumerate(specs):
         headers = {"CJ-Access-Token": tokens[i], "X-CJSim-Client-IP": f"10.11.0.{i}"}
         listed = requests.get(f"{api}/shopping/order/list", params={"pageSize": 200}, headers=headers,
