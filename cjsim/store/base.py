@@ -40,15 +40,20 @@ def prune_before(check_period_us: int, now_us: int) -> int:
 class WindowCheck(NamedTuple):
     """One counter a request must fit in (a NamedTuple: built on every request, cheaply).
 
-    Sliding (``window_id`` None): accepted iff fewer than ``limit`` committed hits lie in
-    ``(now - period_us, now + period_us)``. In a sequential run nothing lies after ``now``,
-    so this is CJ's ``(now - period, now]``; but a request whose instant was read just
-    before another one committed a later hit (two threads, or two worker processes) must
-    count that hit too, or two accepted calls could land within one period.
-    Fixed/calendar (``window_id`` set): accepted iff the counter of that window is below
-    ``limit``; a new window id starts from zero and the old one is dropped. ``expires_us``
-    tells when the window ends; a late request that meets a newer stored window counts in
-    the newer one rather than resetting it.
+    Windows count units, not hits: a request is accepted iff ``used + cost <= limit`` in
+    every window, and a commit adds ``cost`` to each (a cost of 0 is always accepted and
+    leaves nothing behind). ``used`` is:
+
+    Sliding (``window_id`` None): the units of the committed hits that lie in
+    ``(now - period_us, now + period_us)``; a period may be any length. In a sequential
+    run nothing lies after ``now``, so this is CJ's ``(now - period, now]``; but a request
+    whose instant was read just before another one committed a later hit (two threads, or
+    two worker processes) must count that hit too, or two accepted calls could land within
+    one period.
+    Fixed/calendar (``window_id`` set): the counter of that window; a new window id starts
+    from zero and the old one is dropped. ``expires_us`` tells when the window ends; a late
+    request that meets a newer stored window counts in the newer one rather than resetting
+    it.
     """
 
     key: str
@@ -56,11 +61,12 @@ class WindowCheck(NamedTuple):
     period_us: int = 0
     window_id: str | None = None
     expires_us: int = 0
+    cost: int = 1
 
 
 class LimitResult(NamedTuple):
     failed: int | None  # index of the first check that did not fit, None if all fit
-    counts: tuple[int, ...]  # hits in each window before this request (up to `failed`)
+    counts: tuple[int, ...]  # units used in each window before this request (up to `failed`)
     committed: bool
 
 
@@ -94,7 +100,9 @@ class Store(ABC):
 
     @abstractmethod
     def transaction(self) -> AbstractContextManager[Txn]:
-        """Exclusive, atomic, all-or-nothing."""
+        """Exclusive, atomic, all-or-nothing. A transaction opened inside another (same
+        thread) is a savepoint of it: it sees the outer writes, its own writes reach the
+        outer one when it ends, and the outer one's rollback loses them too."""
 
     def items(self, ns: str) -> list[tuple[str, Doc]]:
         with self.transaction() as tx:
@@ -112,11 +120,12 @@ class Store(ABC):
     # -- limiter ---------------------------------------------------------------------
     @abstractmethod
     def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
-        """Check every window; if all fit and ``commit``, count the hit in all of them."""
+        """Check every window (``used + cost <= limit``); if all fit and ``commit``, add each
+        window its ``cost``. Atomic: counted in all windows or in none."""
 
     @abstractmethod
     def peek(self, checks: Sequence[WindowCheck], now_us: int) -> tuple[int, ...]:
-        """Current count of each window (for the usage report); changes nothing."""
+        """Units used in each window now (for the usage report); changes nothing."""
 
     # -- bounded logs ----------------------------------------------------------------
     @abstractmethod

@@ -33,10 +33,14 @@ _SWEEP_EVERY = 4096
 
 
 class _MemoryTxn(Txn):
-    def __init__(self, store: MemoryStore) -> None:
+    """Buffered writes. A nested transaction starts from a copy of its parent's writes and
+    hands them back when it ends, so the outermost one alone touches the documents."""
+
+    def __init__(self, store: MemoryStore, parent: _MemoryTxn | None = None) -> None:
         self._store = store
-        self._writes: dict[tuple[str, str], bytes | object] = {}
-        self._seqs: dict[str, int] = {}
+        self._parent = parent
+        self._writes: dict[tuple[str, str], bytes | object] = (
+            {} if parent is None else dict(parent._writes))
 
     def get(self, ns: str, key: str) -> Doc | None:
         raw = self._writes.get((ns, key))
@@ -60,6 +64,9 @@ class _MemoryTxn(Txn):
         return self._store._next_seq_locked(name)
 
     def commit(self) -> None:
+        if self._parent is not None:
+            self._parent._writes = self._writes
+            return
         docs = self._store._docs
         for (ns, key), raw in self._writes.items():
             if raw is DELETED:
@@ -73,9 +80,10 @@ class MemoryStore(Store):
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        self._local = threading.local()  # the thread's open transaction
         self._docs: dict[str, dict[str, bytes]] = {}
         self._seqs: dict[str, int] = {}
-        self._sliding: dict[str, tuple[int, list[int]]] = {}  # key -> (period, sorted hits)
+        self._sliding: dict[str, list[Any]] = {}  # key -> [period, sorted hits, costs or None]
         self._fixed: dict[str, tuple[str, int, int]] = {}  # key -> (window id, count, expires)
         self._logs: dict[str, deque[Doc]] = {}
         self._clock: ClockState | None = None
@@ -89,8 +97,13 @@ class MemoryStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[Txn]:
         with self._lock:
-            tx = _MemoryTxn(self)
-            yield tx
+            parent: _MemoryTxn | None = getattr(self._local, "txn", None)
+            tx = _MemoryTxn(self, parent)
+            self._local.txn = tx
+            try:
+                yield tx
+            finally:
+                self._local.txn = parent
             tx.commit()
 
     # sequences
@@ -104,17 +117,23 @@ class MemoryStore(Store):
             return self._next_seq_locked(name)
 
     # limiter
+    # A sliding window is [period, sorted hit instants, their costs or None (all 1)].
+    @staticmethod
+    def _used(entry: list[Any], period: int, now_us: int) -> int:
+        hits = entry[1]
+        low = bisect_right(hits, now_us - period - LATE_SLACK_US)
+        if low:  # older than any window of this key: prune
+            del hits[:low]
+            if entry[2] is not None:
+                del entry[2][:low]
+        # (now - period, now + period): see WindowCheck on late requests
+        start, end = bisect_right(hits, now_us - period), bisect_left(hits, now_us + period)
+        return end - start if entry[2] is None else sum(entry[2][start:end])
+
     def _count(self, check: WindowCheck, now_us: int) -> int:
         if check.window_id is None:
             entry = self._sliding.get(check.key)
-            if entry is None:
-                return 0
-            hits = entry[1]
-            low = bisect_right(hits, prune_before(check.period_us, now_us))
-            if low:
-                del hits[:low]  # older than any window of this key: prune
-            # (now - period, now + period): see WindowCheck on late requests
-            return bisect_left(hits, now_us + check.period_us) - bisect_right(hits, now_us - check.period_us)
+            return 0 if entry is None else self._used(entry, check.period_us, now_us)
         fixed = self._fixed.get(check.key)
         if fixed is None:
             return 0
@@ -123,7 +142,8 @@ class MemoryStore(Store):
         return 0
 
     def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
-        # _count, inlined: this runs on every request and keeps the entries for the commit
+        # _count, inlined for unit-cost windows: this runs on every request and keeps the
+        # entries for the commit
         sliding, fixed = self._sliding, self._fixed
         with self._lock:
             counts: list[int] = []
@@ -133,13 +153,15 @@ class MemoryStore(Store):
                     entry: Any = sliding.get(check.key)
                     if entry is None:
                         count = 0
-                    else:
+                    elif entry[2] is None:
                         hits = entry[1]
                         period = check.period_us
                         low = bisect_right(hits, now_us - period - LATE_SLACK_US)
                         if low:
                             del hits[:low]
                         count = bisect_left(hits, now_us + period) - bisect_right(hits, now_us - period)
+                    else:
+                        count = self._used(entry, check.period_us, now_us)
                 else:
                     entry = fixed.get(check.key)
                     if entry is None:
@@ -150,22 +172,33 @@ class MemoryStore(Store):
                         count = 0
                 counts.append(count)
                 entries.append(entry)
-                if count >= check.limit:
+                if count + check.cost > check.limit:
                     return LimitResult(index, tuple(counts), False)
             if not commit:
                 return LimitResult(None, tuple(counts), False)
             for check, count, entry in zip(checks, counts, entries):
+                cost = check.cost
                 if check.window_id is None:
+                    if cost <= 0:
+                        continue
                     if entry is None:
-                        sliding[check.key] = (check.period_us, [now_us])
+                        sliding[check.key] = [check.period_us, [now_us], None if cost == 1 else [cost]]
+                        continue
+                    hits, costs = entry[1], entry[2]
+                    if cost != 1 and costs is None:
+                        costs = entry[2] = [1] * len(hits)
+                    if costs is None:
+                        insort(hits, now_us)
                     else:
-                        insort(entry[1], now_us)
-                        if entry[0] != check.period_us:
-                            sliding[check.key] = (max(entry[0], check.period_us), entry[1])
+                        at = bisect_right(hits, now_us)
+                        hits.insert(at, now_us)
+                        costs.insert(at, cost)
+                    if entry[0] < check.period_us:
+                        entry[0] = check.period_us
                 elif entry is not None and entry[2] > check.expires_us > 0:  # a newer window
-                    fixed[check.key] = (entry[0], count + 1, entry[2])
+                    fixed[check.key] = (entry[0], count + cost, entry[2])
                 else:
-                    fixed[check.key] = (check.window_id, count + 1, check.expires_us)
+                    fixed[check.key] = (check.window_id, count + cost, check.expires_us)
             self._commits += 1
             if self._commits % _SWEEP_EVERY == 0:
                 self._sweep(now_us)
@@ -176,8 +209,9 @@ class MemoryStore(Store):
             return tuple(self._count(check, now_us) for check in checks)
 
     def _sweep(self, now_us: int) -> None:
-        """Forget windows nobody can hit any more, so many keys cannot grow memory."""
-        stale = [k for k, (period, hits) in self._sliding.items()
+        """Forget windows nobody can hit any more, so many keys cannot grow memory. Each
+        sliding key keeps its hits for its own (longest) period."""
+        stale = [k for k, (period, hits, _) in self._sliding.items()
                  if not hits or hits[-1] <= prune_before(period, now_us)]
         for key in stale:
             del self._sliding[key]

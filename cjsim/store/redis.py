@@ -47,26 +47,37 @@ _IDLE_TTL_MS = 2 * 86_400_000  # real time after which an untouched window key i
 _LOCK_TTL_MS = 10_000
 _LOCK_WAIT_S = 10.0
 
-# KEYS: one per check, then the hit-sequence key. ARGV: now, commit, then per check
-# (6 each): limit, prune bound and high bound (sliding: see WindowCheck) or "", window id
-# ("" for sliding), window end (µs, fixed windows), low bound (sliding) or "".
+# KEYS: two per check (the window; for a sliding one also the set of its hits costing more
+# than one unit), then the hit-sequence key. ARGV: now, commit, then per check (7 each):
+# limit, prune bound and high bound (sliding: see WindowCheck) or "", window id ("" for
+# sliding), window end (µs, fixed windows), low bound (sliding) or "", cost. A sliding
+# window's units are its hits (ZCOUNT) plus the extra units of the dearer ones, so
+# unit-cost windows never read a member.
 # Big numbers stay strings: Lua doubles would print them with 14 digits.
 LIMIT_SCRIPT = """
-local n = #KEYS - 1
+local n = (#KEYS - 1) / 2
 local now = ARGV[1]
 local commit = ARGV[2] == "1"
 local counts = {}
 local newer = {}
 for i = 1, n do
-  local base = 2 + (i - 1) * 6
+  local base = 2 + (i - 1) * 7
   local limit = tonumber(ARGV[base + 1])
   local wid = ARGV[base + 4]
+  local cost = tonumber(ARGV[base + 7])
+  local key, extra = KEYS[2 * i - 1], KEYS[2 * i]
   local count = 0
   if wid == "" then
-    redis.call("ZREMRANGEBYSCORE", KEYS[i], "-inf", ARGV[base + 2])
-    count = redis.call("ZCOUNT", KEYS[i], "(" .. ARGV[base + 6], "(" .. ARGV[base + 3])
+    redis.call("ZREMRANGEBYSCORE", key, "-inf", ARGV[base + 2])
+    count = redis.call("ZCOUNT", key, "(" .. ARGV[base + 6], "(" .. ARGV[base + 3])
+    if redis.call("EXISTS", extra) == 1 then
+      redis.call("ZREMRANGEBYSCORE", extra, "-inf", ARGV[base + 2])
+      for _, member in ipairs(redis.call("ZRANGEBYSCORE", extra, "(" .. ARGV[base + 6], "(" .. ARGV[base + 3])) do
+        count = count + tonumber(string.match(member, ":(%d+)$"))
+      end
+    end
   else
-    local cur = redis.call("HMGET", KEYS[i], "wid", "count", "exp")
+    local cur = redis.call("HMGET", key, "wid", "count", "exp")
     if cur[1] == wid then
       count = tonumber(cur[2])
     elseif cur[1] and cur[3] and tonumber(ARGV[base + 5]) > 0 and tonumber(cur[3]) > tonumber(ARGV[base + 5]) then
@@ -75,22 +86,30 @@ for i = 1, n do
     end
   end
   counts[i] = count
-  if count >= limit then return {i, counts} end
+  if count + cost > limit then return {i, counts} end
 end
 if commit then
-  local seq = redis.call("INCR", KEYS[n + 1])
+  local seq = redis.call("INCR", KEYS[#KEYS])
   for i = 1, n do
-    local base = 2 + (i - 1) * 6
+    local base = 2 + (i - 1) * 7
     local wid = ARGV[base + 4]
+    local cost = tonumber(ARGV[base + 7])
+    local key, extra = KEYS[2 * i - 1], KEYS[2 * i]
     if wid == "" then
-      redis.call("ZADD", KEYS[i], now, now .. ":" .. seq)
-      redis.call("PEXPIRE", KEYS[i], %(ttl)d)
+      if cost > 0 then
+        redis.call("ZADD", key, now, now .. ":" .. seq)
+        redis.call("PEXPIRE", key, %(ttl)d)
+      end
+      if cost > 1 then
+        redis.call("ZADD", extra, now, now .. ":" .. seq .. ":" .. (cost - 1))
+        redis.call("PEXPIRE", extra, %(ttl)d)
+      end
     elseif newer[i] then
-      redis.call("HSET", KEYS[i], "count", counts[i] + 1)
+      redis.call("HSET", key, "count", counts[i] + cost)
     else
-      redis.call("HSET", KEYS[i], "wid", wid, "count", counts[i] + 1, "exp", ARGV[base + 5])
-      if wid == "total" then redis.call("PERSIST", KEYS[i])
-      else redis.call("PEXPIRE", KEYS[i], %(ttl)d) end
+      redis.call("HSET", key, "wid", wid, "count", counts[i] + cost, "exp", ARGV[base + 5])
+      if wid == "total" then redis.call("PERSIST", key)
+      else redis.call("PEXPIRE", key, %(ttl)d) end
     end
   end
   return {0, counts}
@@ -241,14 +260,18 @@ class RedisStore(Store):
     def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
         if not checks:
             return LimitResult(None, (), commit)
-        keys = [self._k("w", c.key) for c in checks] + [self._k("hitseq")]
+        keys: list[str] = []
         args: list[str] = [str(now_us), "1" if commit else "0"]
         for check in checks:
+            keys += [self._k("w", check.key), self._k("wx", check.key)]
             if check.window_id is None:
                 args += [str(check.limit), str(prune_before(check.period_us, now_us)),
-                         str(now_us + check.period_us), "", "0", str(now_us - check.period_us)]
+                         str(now_us + check.period_us), "", "0", str(now_us - check.period_us),
+                         str(check.cost)]
             else:
-                args += [str(check.limit), "", "", check.window_id, str(check.expires_us), ""]
+                args += [str(check.limit), "", "", check.window_id, str(check.expires_us), "",
+                         str(check.cost)]
+        keys.append(self._k("hitseq"))
         with self._guard():
             failed, counts = self._limit_script(keys=keys, args=args)
         counts_t = tuple(int(c) for c in counts)
@@ -262,14 +285,18 @@ class RedisStore(Store):
             for check in checks:
                 key = self._k("w", check.key)
                 if check.window_id is None:
-                    pipe.zcount(key, f"({now_us - check.period_us}", f"({now_us + check.period_us}")
+                    low, high = f"({now_us - check.period_us}", f"({now_us + check.period_us}"
+                    pipe.zcount(key, low, high)
+                    pipe.zrangebyscore(self._k("wx", check.key), low, high)
                 else:
                     pipe.hmget(key, "wid", "count", "exp")
-            replies = pipe.execute()
+            replies = iter(pipe.execute())
         out = []
-        for check, reply in zip(checks, replies):
+        for check in checks:
+            reply = next(replies)
             if check.window_id is None:
-                out.append(int(reply))
+                extra = sum(int(m.rsplit(b":", 1)[1]) for m in next(replies))
+                out.append(int(reply) + extra)
                 continue
             wid, count, expires = reply
             same = wid is not None and wid.decode() == check.window_id

@@ -19,13 +19,23 @@ from typing import Any
 import orjson
 
 from cjsim.clock import ClockState
-from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck, prune_before
+from cjsim.store.base import (
+    LATE_SLACK_US,
+    Doc,
+    LimitResult,
+    Store,
+    StoreUnavailable,
+    Txn,
+    WindowCheck,
+    prune_before,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
                                  PRIMARY KEY (ns, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS seqs (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, ts INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, ts INTEGER NOT NULL,
+                                 cost INTEGER NOT NULL DEFAULT 1, keep INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS hits_key_ts ON hits (key, ts);
 CREATE TABLE IF NOT EXISTS windows (key TEXT PRIMARY KEY, wid TEXT NOT NULL,
                                     count INTEGER NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID;
@@ -36,7 +46,8 @@ CREATE TABLE IF NOT EXISTS clock (id INTEGER PRIMARY KEY CHECK (id = 1), frozen 
 """
 
 _SWEEP_EVERY = 4096
-_HIT_HORIZON_US = 86_400_000_000  # no sliding window is longer than a day
+# hits of a file written before hits knew their own horizon (``keep``) are kept this long
+_OLD_HIT_HORIZON_US = 86_400_000_000
 
 
 class _SqliteTxn(Txn):
@@ -74,6 +85,26 @@ class SqliteStore(Store):
         self._appends = 0
         conn = self._conn()
         conn.executescript(SCHEMA)
+        self._migrate(conn)
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        """A file from before hits had a cost and a horizon gets both columns."""
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(hits)")}
+        if "cost" in columns and "keep" in columns:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(hits)")}
+            if "cost" not in columns:
+                conn.execute("ALTER TABLE hits ADD COLUMN cost INTEGER NOT NULL DEFAULT 1")
+            if "keep" not in columns:
+                conn.execute("ALTER TABLE hits ADD COLUMN keep INTEGER NOT NULL DEFAULT 0")
+                conn.execute("UPDATE hits SET keep = ts + ?", (_OLD_HIT_HORIZON_US,))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     # -- connections -----------------------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
@@ -137,13 +168,17 @@ class SqliteStore(Store):
 
     # -- limiter ---------------------------------------------------------------------------
     @staticmethod
-    def _count(conn: sqlite3.Connection, check: WindowCheck, now_us: int) -> int:
+    def _used(conn: sqlite3.Connection, check: WindowCheck, now_us: int) -> int:
+        row = conn.execute("SELECT TOTAL(cost) FROM hits WHERE key=? AND ts>? AND ts<?",
+                           (check.key, now_us - check.period_us, now_us + check.period_us)).fetchone()
+        return int(row[0])
+
+    @classmethod
+    def _count(cls, conn: sqlite3.Connection, check: WindowCheck, now_us: int) -> int:
         if check.window_id is None:
             conn.execute("DELETE FROM hits WHERE key=? AND ts<=?",
                          (check.key, prune_before(check.period_us, now_us)))
-            row = conn.execute("SELECT COUNT(*) FROM hits WHERE key=? AND ts>? AND ts<?",
-                               (check.key, now_us - check.period_us, now_us + check.period_us)).fetchone()
-            return int(row[0])
+            return cls._used(conn, check, now_us)
         row = conn.execute("SELECT wid, count, expires FROM windows WHERE key=?", (check.key,)).fetchone()
         if row is None:
             return 0
@@ -157,13 +192,16 @@ class SqliteStore(Store):
             for index, check in enumerate(checks):
                 count = self._count(conn, check, now_us)
                 counts.append(count)
-                if count >= check.limit:
+                if count + check.cost > check.limit:
                     return LimitResult(index, tuple(counts), False)
             if not commit:
                 return LimitResult(None, tuple(counts), False)
             for check, count in zip(checks, counts):
                 if check.window_id is None:
-                    conn.execute("INSERT INTO hits (key, ts) VALUES (?, ?)", (check.key, now_us))
+                    if check.cost > 0:  # each hit is kept for its own window's period
+                        conn.execute("INSERT INTO hits (key, ts, cost, keep) VALUES (?, ?, ?, ?)",
+                                     (check.key, now_us, check.cost,
+                                      now_us + check.period_us + LATE_SLACK_US))
                 else:  # a late request meeting a newer stored window counts in that one
                     conn.execute(
                         "INSERT INTO windows (key, wid, count, expires) VALUES (?, ?, ?, ?) "
@@ -171,10 +209,10 @@ class SqliteStore(Store):
                         "wid = CASE WHEN windows.expires > excluded.expires AND excluded.expires > 0 "
                         "THEN windows.wid ELSE excluded.wid END, "
                         "expires = MAX(windows.expires, excluded.expires)",
-                        (check.key, check.window_id, count + 1, check.expires_us))
+                        (check.key, check.window_id, count + check.cost, check.expires_us))
             self._commits += 1
             if self._commits % _SWEEP_EVERY == 0:
-                conn.execute("DELETE FROM hits WHERE ts <= ?", (now_us - _HIT_HORIZON_US,))
+                conn.execute("DELETE FROM hits WHERE keep <= ?", (now_us,))
                 conn.execute("DELETE FROM windows WHERE expires > 0 AND expires <= ?", (now_us,))
             return LimitResult(None, tuple(counts), True)
 
@@ -183,9 +221,7 @@ class SqliteStore(Store):
         out = []
         for check in checks:
             if check.window_id is None:
-                row = conn.execute("SELECT COUNT(*) FROM hits WHERE key=? AND ts>? AND ts<?",
-                                   (check.key, now_us - check.period_us, now_us + check.period_us)).fetchone()
-                out.append(int(row[0]))
+                out.append(self._used(conn, check, now_us))
             else:
                 out.append(self._count(conn, check, now_us))
         return tuple(out)

@@ -153,3 +153,87 @@ def test_exactly_one_process_seeds_a_fresh_store(store: Store) -> None:
 
     with ThreadPoolExecutor(8) as pool:
         assert sum(pool.map(claim, range(8))) == 1
+
+
+# -- units, not hits (a rule's cost) ---------------------------------------------------------
+
+def test_a_check_admits_while_used_plus_cost_fits_and_a_commit_adds_the_cost(store: Store) -> None:
+    t = 1_767_578_400 * US
+    for window in (WindowCheck("budget|1", 100, 0, "2026-01-05", t + 3600 * US, 50),
+                   WindowCheck("slide|1", 100, 60 * US, None, 0, 50)):
+        assert store.limit([window], t, commit=True).committed
+        assert store.limit([window], t + 1, commit=True).committed
+        refused = store.limit([window], t + 2, commit=True)
+        assert refused.failed == 0 and refused.counts == (100,)
+        assert store.peek([window], t + 3) == (100,)
+        free = window._replace(cost=0)
+        assert store.limit([free], t + 4, commit=True).committed  # costs nothing, fits
+        assert store.peek([window], t + 5) == (100,)
+
+
+def test_a_cost_that_does_not_fit_refuses_even_below_the_limit(store: Store) -> None:
+    t = 1_767_578_400 * US
+    ten = WindowCheck("mixed|1", 25, 0, "d1", t + 3600 * US, 10)
+    assert store.limit([ten], t, commit=True).committed
+    assert store.limit([ten], t, commit=True).committed
+    assert store.limit([ten], t, commit=True).failed == 0  # 20 + 10 > 25
+    one = ten._replace(cost=1)
+    for _ in range(5):
+        assert store.limit([one], t, commit=True).committed
+    assert store.limit([one], t, commit=True).failed == 0
+    assert store.peek([one], t) == (25,)
+
+
+def test_an_all_or_nothing_commit_adds_each_window_its_own_cost(store: Store) -> None:
+    t = 1_767_578_400 * US
+    cheap = WindowCheck("a|1", 5, US, None, 0, 1)
+    dear = WindowCheck("b|1", 100, 0, "d1", t + 3600 * US, 60)
+    assert store.limit([cheap, dear], t, commit=True).committed
+    refused = store.limit([cheap, dear], t + 1, commit=True)
+    assert refused.failed == 1 and refused.counts == (1, 60)
+    assert store.peek([cheap, dear], t + 2) == (1, 60)  # the refusal counted nowhere
+
+
+# -- windows of any length ------------------------------------------------------------------
+
+def test_a_two_day_sliding_window_keeps_its_hits_through_a_sweep(store: Store) -> None:
+    t = 1_767_578_400 * US
+    two_days = WindowCheck("long|1", 1, 2 * 86_400 * US)
+    assert store.limit([two_days], t, commit=True).committed
+    later = t + 36 * 3600 * US  # a day and a half later: still inside the window
+    # thousands of other commits trigger the periodic sweep of every store
+    other = WindowCheck("short|1", 10**9, US)
+    for i in range(9000):
+        store.limit([other], later + i, commit=True)
+    refused = store.limit([two_days], later + 9000, commit=True)
+    assert refused.failed == 0 and refused.counts == (1,)
+    assert store.limit([two_days], t + 2 * 86_400 * US, commit=True).committed
+
+
+# -- nested transactions ----------------------------------------------------------------------
+
+def test_an_outer_rollback_loses_the_inner_transactions_writes(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        with store.transaction() as outer:
+            outer.put("ns", "outer", {"v": 1})
+            with store.transaction() as inner:
+                assert inner.get("ns", "outer") == {"v": 1}  # sees the outer's writes
+                inner.put("ns", "inner", {"v": 2})
+            assert outer.get("ns", "inner") == {"v": 2}  # and the outer sees the inner's
+            raise RuntimeError("outer fails after the inner committed")
+    assert store.get("ns", "outer") is None
+    assert store.get("ns", "inner") is None
+
+
+def test_an_inner_rollback_keeps_the_outer_writes(store: Store) -> None:
+    with store.transaction() as outer:
+        outer.put("ns", "outer", {"v": 1})
+        with pytest.raises(RuntimeError):
+            with store.transaction() as inner:
+                inner.put("ns", "inner", {"v": 2})
+                inner.put("ns", "outer", {"v": 3})
+                raise RuntimeError("inner fails")
+        assert outer.get("ns", "outer") == {"v": 1}
+        assert [k for k, _ in outer.items("ns")] == ["outer"]
+    assert store.get("ns", "outer") == {"v": 1}
+    assert store.get("ns", "inner") is None
