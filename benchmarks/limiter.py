@@ -22,9 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import save, side_by_side, table, wsgi_get  # noqa: E402
 from cjsim import Simulator  # noqa: E402
 from cjsim.limits.engine import Subject  # noqa: E402
+from cjsim.profiles import PROFILES  # noqa: E402
 
 START = "2026-01-05T10:00:00+08:00"
-ALL_OFF = {rid: {"enabled": False} for rid in ("R1", "R2", "R3a", "R3b", "R4", "R5", "Q")}
+ALL_OFF = {rid: {"enabled": False} for rid in PROFILES["legacy"].rules.ids()}
 
 
 def limiter_cost(n: int) -> float:

@@ -85,6 +85,7 @@ def serve_ready(rounds: int) -> float:
 def warm(n: int) -> dict[str, float]:
     from cjsim import Simulator
     from cjsim.domain.catalogue import generate
+    from cjsim.profiles import PROFILES
 
     generate(0)  # Faker imported and warmed: what a second simulator in a test run pays
     construct = []
@@ -103,7 +104,8 @@ def warm(n: int) -> dict[str, float]:
         call()
         firsts.append(time.perf_counter() - started)
     sim = Simulator(clock="frozen", start=START, profile="legacy",
-                    rules={rid: {"enabled": False} for rid in ("R1", "R2", "R4", "R5")})
+                    rules={r.id: {"enabled": False} for r in PROFILES["legacy"].rules.rules
+                           if r.role in ("ip_rate", "interface_rate", "account_rate", "daily")})
     account = sim.account("bench@example.com", level="advanced", verified=True)
     token = sim.tokens.issue(account.open_id, sim.clock.now_us(), 3600, 7200)["accessToken"]
     product = wsgi_get(sim.app, "/api2.0/v1/product/query?productSku=CJSJBHPK01234",

@@ -8,9 +8,11 @@ client keeps earning them.
 
 Findings (``AUDIT_RULES`` below has the texts):
 
-* a rate limit exceeded (the profile's rule ids, R1-R5 and Q; shadow hits included). The
-  first daily-limit / quota answer of an episode is how CJ tells a client it has reached the
-  limit: it is not a finding, calling on after it is (``AFTER-DAILY-LIMIT``, ``Q``).
+* a limit exceeded, named by the profile's rule id (R1-R5 and Q in ``legacy``; shadow hits
+  included), worded from the rule's own title and advice with its effective numbers. Rules
+  are told apart by role, never by id: the first answer of a ``daily`` or ``quota`` rule in
+  an episode is how CJ tells a client it has reached the limit: it is not a finding,
+  calling on after it is (``AFTER-DAILY-LIMIT``, the quota rule's id).
 * ``LOGIN-WHILE-VALID``: getAccessToken while the account still held a valid access token.
 * ``EXPIRED-TOKEN``: a token used after its expiry date (not when the simulator expired it
   early, e.g. a scenario's "tokens expire now": the client could not know).
@@ -40,6 +42,7 @@ import orjson
 
 from cjsim.clock import US, iso
 from cjsim.domain.ids import digest
+from cjsim.limits.rules import Rule
 from cjsim.limits.windows import calendar_window
 
 if TYPE_CHECKING:
@@ -54,22 +57,9 @@ NON_RETRYABLE_FAMILIES = (1602, 1603)  # 1602xxx products/variants, 1603xxx orde
 TOKEN_HEADER = "CJ-Access-Token"
 LOGOUT = "/api2.0/v1/authentication/logout"
 
-# rule id -> (title, what to do instead). Limit rules not listed here (a future profile's)
-# get a title from the profile's own description.
+# behaviour -> (title, what to do instead). A limit rule's words are its own (the profile's
+# ``Rule.title`` and ``Rule.advice``, rendered from its effective numbers).
 AUDIT_RULES: Mapping[str, tuple[str, str]] = {
-    "R1": ("Exceeded the per-IP limit",
-           "Every account behind one IP address shares 10 requests/second: spread the calls."),
-    "R2": ("Exceeded the per-interface limit",
-           "One interface takes at most 30 requests/second from all accounts together."),
-    "R3a": ("Called getAccessToken more often than once every 5 minutes",
-            "Log in once, keep the token (it lives 15 days) and reuse it."),
-    "R3b": ("Called refreshAccessToken more than 5 times a minute",
-            "Refresh only when the token is about to expire."),
-    "R4": ("Exceeded the account's QPS for its level",
-           "Pace the calls: Free 1/s, Plus 2/s, Prime 4/s, Advanced 6/s, all interfaces together."),
-    "Q": ("Kept calling an interface after its quota was used up",
-          "After 1600201, wait until the quota window (setting.quotaLimits) ends."),
-    "R5": ("Exceeded the daily call limit", "Stop calling the interface until local midnight."),
     "LOGIN-WHILE-VALID": (
         "Called getAccessToken while holding a valid access token",
         "Cache the token and reuse it until shortly before accessTokenExpiryDate; then use"
@@ -254,9 +244,17 @@ class Auditor:
         who = self.who(entry)
         return f"account:{who}" if who is not None else f"ip:{entry.get('ip')}"
 
+    def rule(self, rule_id: str) -> Rule | None:
+        return self.profile.rules.get(rule_id)
+
+    def per_ip(self, rule_id: str) -> bool:
+        """A rule that counts per IP address, not per account (the ``ip_rate`` one)."""
+        rule = self.rule(rule_id)
+        return rule is not None and "ip" in rule.scope and "account" not in rule.scope
+
     def _flag(self, rule: str, entry: Mapping[str, Any], key: Any = None, shadow: bool = False) -> None:
         who = self.who(entry)
-        subject = entry.get("ip") if who is None or rule == "R1" else who  # R1 counts per IP
+        subject = entry.get("ip") if who is None or self.per_ip(rule) else who
         group = self._groups.setdefault((rule, subject, key), _Group())
         if entry["id"] not in group.ids:
             group.ids.add(entry["id"])
@@ -270,7 +268,7 @@ class Auditor:
         self._tokens()
         self._relogin_on_throttle()
         self._retries()
-        order = {rule: i for i, rule in enumerate([*AUDIT_RULES, *BEHAVIOURS])}
+        order = {rule: i for i, rule in enumerate([*self.profile.rules.ids(), *BEHAVIOURS])}
         out = [self._finding(rule, subject, group)
                for (rule, subject, _key), group in self._groups.items() if group.entries]
         out.sort(key=lambda f: (f.first_us, order.get(f.rule, len(order)), f.rule))  # story order
@@ -281,17 +279,20 @@ class Auditor:
         answer of an episode (the client learns of the used-up quota from it)."""
         quota_open: set[tuple[int | None, str]] = set()
         violated = {v["journalId"]: v for v in self.violations}
-        quota_hits = {v["journalId"] for v in self.violations if v["rule"] == "Q"}
+        quotas = {r.id for r in self.profile.rules.with_role("quota")}
+        episodic = quotas | {r.id for r in self.profile.rules.with_role("daily")}
+        quota_hits = {v["journalId"]: v["rule"] for v in self.violations if v["rule"] in quotas}
         for entry in self.entries:
             if entry["id"] in quota_hits:
                 key = (self.who(entry), entry["path"])
                 if key in quota_open:
-                    self._flag("Q", entry, shadow=not violated[entry["id"]]["rejected"])
+                    self._flag(quota_hits[entry["id"]], entry,
+                               shadow=not violated[entry["id"]]["rejected"])
                 quota_open.add(key)
             elif entry.get("code") == 200:
                 quota_open.discard((self.who(entry), entry["path"]))
         for violation in self.violations:
-            if violation["rule"] in ("R5", "Q"):
+            if violation["rule"] in episodic:
                 continue
             hit = self.by_id.get(violation["journalId"])
             if hit is not None:
@@ -299,7 +300,9 @@ class Auditor:
 
     def _daily(self) -> None:
         """After the daily-limit answer, nothing more on that interface before midnight."""
-        hits = {v["journalId"] for v in self.violations if v["rule"] == "R5"}
+        calendars = {r.id: r.calendar or "day" for r in self.profile.rules.with_role("daily")}
+        hits = {v["journalId"]: calendars[v["rule"]] for v in self.violations
+                if v["rule"] in calendars}
         until: dict[tuple[int, str], int] = {}
         for entry in self.entries:
             who = self.who(entry)
@@ -310,7 +313,8 @@ class Auditor:
             if end is not None and entry["timeUs"] < end:
                 self._flag("AFTER-DAILY-LIMIT", entry, key=entry["path"])
             elif entry["id"] in hits:
-                _wid, _start, midnight = calendar_window("day", entry["timeUs"], self.profile.zone)
+                _wid, _start, midnight = calendar_window(hits[entry["id"]], entry["timeUs"],
+                                                         self.profile.zone)
                 until[key] = midnight
 
     def _issues(self) -> list[_Issue]:
@@ -406,13 +410,8 @@ class Auditor:
         who = self.who(entries[0])
         paths = tuple(dict.fromkeys(_short(e["path"]) for e in entries))
         ips = tuple(dict.fromkeys(str(e.get("ip")) for e in entries))
-        title, advice = AUDIT_RULES.get(rule, (None, ""))
-        if title is None:
-            try:
-                title = f"Exceeded {rule}: {self.profile.rules.by_id(rule).description}"
-            except KeyError:
-                title = f"Exceeded {rule}"
-        if rule in ("R1",) or who is None:
+        title, advice = rule_words(rule, self.profile)
+        if self.per_ip(rule) or who is None:
             actor = f"The client at IP {', '.join(ips)}"
         else:
             actor = f"Account {who}"
@@ -461,7 +460,8 @@ class Auditor:
                 best = window
         if not best:
             return None
-        label = LEVEL_NAMES.get(level, "An") if level is not None else "An"
+        names = rule.level_names or LEVEL_NAMES
+        label = names.get(level, "An") if level is not None else "An"
         span = _span(best[-1]["timeUs"] - best[0]["timeUs"])
         calls = f"{limit} call{'s' if limit != 1 else ''}"
         return (f"{label} account {who} may make {calls} per {_period(rule.period_s)}; it made"
@@ -499,6 +499,18 @@ def _span(us: int) -> str:
     return f"within {us / 1_000_000:.2f} s"
 
 
+def rule_words(rule_id: str, profile: Profile) -> tuple[str, str]:
+    """(title, advice) of a finding: a behaviour's, or the limit rule's own, rendered from
+    the profile's effective numbers."""
+    if rule_id in AUDIT_RULES:
+        return AUDIT_RULES[rule_id]
+    rule = profile.rules.get(rule_id)
+    if rule is None:
+        return f"Exceeded {rule_id}", ""
+    title = rule.render(rule.title) or f"Exceeded {rule_id}: {rule.described()}"
+    return title, rule.render(rule.advice)
+
+
 def _short(path: str) -> str:
     return path.removeprefix("/api2.0/v1/")
 
@@ -520,10 +532,9 @@ def _what(rule: str, n: int, entries: Sequence[Mapping[str, Any]], profile: Prof
     if rule == "AFTER-DAILY-LIMIT":
         return (f"called {times} more after the daily-limit answer, before local midnight"
                 f" ({profile.tz})")
-    if rule == "Q":
-        return f"called {times} more after being told its quota was used up (1600201)"
-    try:
-        description = profile.rules.by_id(rule).description
-    except KeyError:
+    limit = profile.rules.get(rule)
+    if limit is None:
         return f"exceeded limit {rule} {times}"
-    return f"exceeded limit {rule} ({description}) {times}"
+    if limit.role == "quota":
+        return f"called {times} more after being told its quota was used up ({limit.code})"
+    return f"exceeded limit {rule} ({limit.described()}) {times}"

@@ -281,11 +281,10 @@ class Simulator:
         return self.accounts.create(email, api_key, **options)
 
     def effective_qps(self, account: Account) -> int | None:
-        """The account's R4 limit as configured (setting/get ``qpsLimit``)."""
+        """The account's own request rate as configured (setting/get ``qpsLimit``): the
+        limit of its ``account_rate`` rule."""
         for planned in self.limiter.plan(self._usage_subject(account, "*"), self.clock.now_us()):
-            rule = planned.rule
-            if rule.limit_by_level is not None and "account" in rule.scope \
-                    and "interface" not in rule.scope:
+            if planned.rule.role == "account_rate":
                 return planned.limit  # the plan alone: no window needs reading
         return None
 
@@ -299,23 +298,34 @@ class Simulator:
                        account.verified, account.quotas)
 
     def usage(self, account: Account) -> dict[str, Any]:
-        """Live usage: per-interface daily counts, quota use, the current QPS window."""
+        """Live usage, by the role of each rule: per-interface daily counts, quota use, the
+        account's rate window and its budgets (units used of the limit)."""
         now = self.clock.now_us()
-        daily, quotas, qps = [], [], None
+        daily, quotas, budgets, qps = [], [], [], None
+        seen_budgets: set[str] = set()
         for route in self.routes:
             if route.login:
                 continue
             for rule, limit, count in self.limiter.usage(self._usage_subject(account, route.path), now):
-                if rule.calendar == "day" and rule.source == "table":
+                role = rule.role
+                if role == "daily":
                     if count:
                         daily.append({"path": route.path, "rule": rule.id, "count": count,
                                       "limit": limit, "remaining": max(0, limit - count)})
-                elif rule.source == "account_quotas":
+                elif role == "quota":
                     quotas.append({"quotaUrl": route.path, "rule": rule.id, "used": count,
                                    "limit": limit, "remaining": max(0, limit - count)})
-                elif rule.limit_by_level is not None and qps is None:
+                elif role == "account_rate" and qps is None:
                     qps = {"rule": rule.id, "inWindow": count, "limit": limit}
-        return {"daily": daily, "quotas": quotas, "qps": qps}
+                elif role == "budget" and "interface" not in rule.scope:
+                    if rule.id not in seen_budgets:  # one window for every interface
+                        seen_budgets.add(rule.id)
+                        budgets.append({"rule": rule.id, "used": count, "limit": limit,
+                                        "remaining": max(0, limit - count)})
+                elif role == "budget" and count:
+                    budgets.append({"rule": rule.id, "path": route.path, "used": count,
+                                    "limit": limit, "remaining": max(0, limit - count)})
+        return {"daily": daily, "quotas": quotas, "qps": qps, "budgets": budgets}
 
     # -- journal and violations ------------------------------------------------------------
     def request_id(self, call: Any) -> str:

@@ -62,8 +62,9 @@ class Collector:
         total = doc["summary"]
         lines = [f"{total['tests']} test(s) used the CJ simulator ({total['requests']} requests);"
                  f" {total['testsWithFindings']} with findings."]
+        titles = {f["rule"]: f["title"] for r in doc["tests"] for f in r["findings"]}
         for rule, count in total["byRule"].items():
-            title = AUDIT_RULES.get(rule, (f"rule {rule}", ""))[0]
+            title = AUDIT_RULES.get(rule, (titles.get(rule, f"rule {rule}"), ""))[0]
             lines.append(f"  {rule:<20} {count:>5} request(s)  {title}")
         dirty = [r for r in doc["tests"] if not r["clean"]]
         if dirty:

@@ -76,6 +76,7 @@ class _Compiled:
     period_us: int
     calendar: str | None
     quotas: bool
+    cost: int  # -1: the cost depends on the interface (Rule.cost_of)
 
     @classmethod
     def of(cls, rule: Rule) -> _Compiled:
@@ -83,7 +84,8 @@ class _Compiled:
         return cls(rule=rule, applies=applies[rule.applies],
                    attrs=tuple(_SCOPE_ATTRS[s] for s in rule.scope), prefix=rule.id,
                    period_us=round(rule.period_s * US) if rule.period_s else 0,
-                   calendar=rule.calendar, quotas=rule.source == "account_quotas")
+                   calendar=rule.calendar, quotas=rule.source == "account_quotas",
+                   cost=rule.cost if isinstance(rule.cost, int) else -1)
 
 
 @dataclass
@@ -160,6 +162,10 @@ class Limiter:
                 if subject.level is None:
                     continue
                 limit = rule.limit_by_level.get(subject.level, limit)
+            if rule.limit_from is not None:  # e.g. an account's own budget
+                own = rule.limit_from(subject)
+                if own is not None:
+                    limit = own
             if limit is None:
                 continue
             parts = [row.prefix]
@@ -170,33 +176,36 @@ class Limiter:
                 parts.append(value)
             else:
                 key = "|".join(parts)
+                cost = row.cost if row.cost >= 0 else rule.cost_of(subject.path)
                 if row.calendar is not None:
-                    check = self._calendar_check(row.calendar, key, limit, now_us, profile, valid)
+                    check = self._calendar_check(row.calendar, key, limit, now_us, profile, valid,
+                                                 cost)
                 elif lenient:
                     index = now_us // row.period_us
                     check = WindowCheck(key, limit, row.period_us, str(index),
-                                        (index + 1) * row.period_us)
+                                        (index + 1) * row.period_us, cost)
                     _narrow(valid, index * row.period_us, (index + 1) * row.period_us)
                 else:
-                    check = WindowCheck(key, limit, row.period_us)
+                    check = WindowCheck(key, limit, row.period_us, None, 0, cost)
                 planned.append(_Planned(rule, limit, check))
         return planned, valid
 
     def _calendar_check(self, calendar: str, key: str, limit: int, now_us: int,
-                        profile: Profile, valid: list[int]) -> WindowCheck:
+                        profile: Profile, valid: list[int], cost: int) -> WindowCheck:
         cache = self._calendars.get(profile.tz)
         if cache is None:
             cache = self._calendars[profile.tz] = CalendarCache(profile.zone)
         wid, start, end = cache.window(calendar, now_us)
         if end:  # "total" never ends
             _narrow(valid, start, end)
-        return WindowCheck(key, limit, 0, wid, end)
+        return WindowCheck(key, limit, 0, wid, end, cost)
 
     def _quota(self, rule: Rule, subject: Subject, quota: Quota, now_us: int,
                profile: Profile, valid: list[int]) -> _Planned:
         calendar = QUOTA_TYPES[quota.type]
         key = f"Q{quota.type}|{subject.account}|{quota.url}"
-        check = self._calendar_check(calendar, key, quota.limit, now_us, profile, valid)
+        check = self._calendar_check(calendar, key, quota.limit, now_us, profile, valid,
+                                     rule.cost_of(subject.path))
         return _Planned(rule, quota.limit, check)
 
     # -- deciding ----------------------------------------------------------------------
@@ -236,16 +245,14 @@ class Limiter:
 
     def _tripped(self, planned: _Planned, count: int, subject: Subject) -> Tripped:
         rule = planned.rule
-        period = rule.period_s
-        period_text = str(int(period)) if period is not None and period == int(period) else str(period)
-        message = rule.message.format(limit=planned.limit, count=count, period=period_text)
+        message = rule.render(rule.message, limit=planned.limit, count=count)
         error = CJError(rule.code, message=message, http_status=rule.status_for(subject.login),
                         reason=f"limit:{rule.id}")
         return Tripped(rule, planned.limit, count, error)
 
     # -- reporting -----------------------------------------------------------------------
     def usage(self, subject: Subject, now_us: int) -> list[tuple[Rule, int, int]]:
-        """(rule, limit, current count) for every window that applies to ``subject``."""
+        """(rule, limit, units used) for every window that applies to ``subject``."""
         planned = self.plan(subject, now_us)
         counts = self.store.peek([p.check for p in planned], now_us)
         return [(p.rule, p.limit, c) for p, c in zip(planned, counts)]

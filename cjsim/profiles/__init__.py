@@ -1,4 +1,5 @@
-"""Profiles: the rule table plus every knob of cj-rules §3/§5, as data.
+"""Profiles: each module of this package holds one (``PROFILE``): a rule table plus every
+knob of docs/rules.md, as data. Adding a profile is adding a file.
 
 ``build_profile("legacy", daily_limit=500, throttle_status=429)`` returns a new immutable
 profile; nothing in a handler knows these numbers.
@@ -6,62 +7,46 @@ profile; nothing in a handler knows these numbers.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cjsim.errors import Catalogue
 from cjsim.limits.rules import QUOTA_TYPES, Rule, RuleTable
-from cjsim.profiles import legacy
+from cjsim.profiles.model import STRICTNESS, Profile, Strictness
 
-Strictness = Literal["strict", "lenient", "shadow"]
-STRICTNESS: tuple[Strictness, ...] = ("strict", "lenient", "shadow")
+__all__ = ["PROFILES", "STRICTNESS", "Profile", "Strictness", "build_profile", "discover"]
 
 RULE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "limit": int, "period_s": (int, float), "http_status": int, "login_http_status": int,
     "message": str, "enabled": bool, "scope": (list, tuple), "calendar": str,
-    "limit_by_level": dict,
+    "limit_by_level": dict, "cost": (int, dict), "advice": str, "title": str,
+    "description": str,
 }
 
 
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    rules: RuleTable
-    tz: str = "Asia/Shanghai"
-    strictness: Strictness = "strict"
-    access_token_ttl_s: int = 15 * 86_400
-    refresh_token_ttl_s: int = 180 * 86_400
-    login_paths: frozenset[str] = legacy.LOGIN_PATHS
-    get_token_path: str = legacy.GET_TOKEN
-    # knob (cj-rules §3): a request rejected by a limit still counts toward R1
-    rejected_count_toward_ip: bool = False
-    catalogue: Catalogue = field(default_factory=Catalogue)
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.tz)
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "strictness": self.strictness,
-            "tz": self.tz,
-            "rules": [
-                {"id": r.id, "description": r.description, "limit": r.limit,
-                 "limitByLevel": dict(r.limit_by_level) if r.limit_by_level else None,
-                 "periodSeconds": r.period_s, "calendar": r.calendar, "scope": list(r.scope),
-                 "httpStatus": r.http_status, "code": r.code, "enabled": r.enabled}
-                for r in self.rules.rules
-            ],
-        }
+def discover(package: str = __name__) -> dict[str, Profile]:
+    """Every ``PROFILE`` defined by a module of ``package`` (``model`` and private modules
+    aside), by name."""
+    found: dict[str, Profile] = {}
+    path = importlib.import_module(package).__path__
+    for info in sorted(pkgutil.iter_modules(path), key=lambda m: m.name):
+        if info.name.startswith("_") or info.name == "model":
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        profile = getattr(module, "PROFILE", None)
+        if not isinstance(profile, Profile):
+            continue
+        if profile.name in found:
+            raise ValueError(f"two profiles are named {profile.name!r}")
+        found[profile.name] = profile
+    return found
 
 
-PROFILES: Mapping[str, Profile] = MappingProxyType(
-    {"legacy": Profile(name="legacy", rules=legacy.RULES)}
-)
+PROFILES: Mapping[str, Profile] = MappingProxyType(discover())
 
 
 def build_profile(
@@ -100,7 +85,11 @@ def build_profile(
     if daily_limit is not None:
         if not isinstance(daily_limit, int) or isinstance(daily_limit, bool) or daily_limit < 1:
             raise ValueError(f"daily_limit must be a positive integer, not {daily_limit!r}")
-        table = table.replace_rule("R5", limit=daily_limit)
+        daily = table.with_role("daily")
+        if not daily:
+            raise ValueError(f"daily_limit: profile {profile.name!r} has no daily rule")
+        for rule in daily:
+            table = table.replace_rule(rule.id, limit=daily_limit)
     if daily_tz is not None:
         try:
             ZoneInfo(daily_tz)
@@ -126,6 +115,17 @@ def _positive(name: str, value: Any) -> int:
     return value
 
 
+def _cost(rule_id: str, raw: Any) -> int | Mapping[str, int]:
+    def units(v: Any) -> int:
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            raise ValueError(f"rule {rule_id}: a cost is a whole number 0 or more, not {v!r}")
+        return v
+
+    if isinstance(raw, dict):
+        return MappingProxyType({str(path): units(v) for path, v in raw.items()})
+    return units(raw)
+
+
 def _override_rule(table: RuleTable, rule_id: str, knobs: Mapping[str, Any]) -> RuleTable:
     try:
         rule: Rule = table.by_id(rule_id)
@@ -147,7 +147,15 @@ def _override_rule(table: RuleTable, rule_id: str, knobs: Mapping[str, Any]) -> 
                 raise ValueError(f"rule {rule_id}: scope must use ip/account/interface, not {raw!r}")
             value = parts
         if knob == "limit_by_level":
-            value = MappingProxyType({int(k): int(v) for k, v in raw.items()})
+            try:
+                value = MappingProxyType({int(k): int(v) for k, v in raw.items()})
+            except (TypeError, ValueError):
+                raise ValueError(f"rule {rule_id}: limit_by_level maps levels to whole numbers, "
+                                 f"not {raw!r}") from None
+            if any(v <= 0 for v in value.values()):
+                raise ValueError(f"rule {rule_id}: limit_by_level's limits must be positive")
+        if knob == "cost":
+            value = _cost(rule_id, raw)
         if knob == "calendar" and value not in QUOTA_TYPES.values():
             raise ValueError(f"rule {rule_id}: calendar must be one of "
                              f"{', '.join(QUOTA_TYPES.values())}, not {value!r}")

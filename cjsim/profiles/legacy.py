@@ -1,7 +1,7 @@
 """The ``legacy`` profile: CJ's access-frequency page (the seed), as a table.
 
-Order of rows = order of checks (cj-rules §3: R1 -> R3a/R3b -> token -> R5 and quotas ->
-R4 -> R2). The first row that trips decides the answer.
+Order of rows = order of checks (docs/rules.md, "Order of checks": R1 -> R3a/R3b -> token
+-> R5 and quotas -> R4 -> R2). The first row that trips decides the answer.
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from cjsim.limits.rules import Rule, RuleTable
+from cjsim.profiles.model import Profile
 
 GET_TOKEN = "/api2.0/v1/authentication/getAccessToken"
 REFRESH_TOKEN = "/api2.0/v1/authentication/refreshAccessToken"
 LOGIN_PATHS = frozenset({GET_TOKEN, REFRESH_TOKEN})
 
-QPS_MESSAGE = "Too Many Requests, QPS limit is {limit} time/1second"
+QPS_MESSAGE = "Too Many Requests, QPS limit is {limit} time/{period}second"
 LOGIN_MESSAGE = "Too much request, QPS limit is {limit} time/{period} seconds"
 DAILY_MESSAGE = (
     "Too Many Requests, Sorry, you have reached the daily request limit ({limit} times/day). "
@@ -23,12 +24,18 @@ DAILY_MESSAGE = (
 
 # Free/level 0-1 -> 1/s, Plus/2 -> 2/s, Prime/3 -> 4/s, Advanced/4-5 -> 6/s
 LEVEL_QPS = MappingProxyType({0: 1, 1: 1, 2: 2, 3: 4, 4: 6, 5: 6})
+LEVEL_NAMES = MappingProxyType({0: "Free", 1: "Free", 2: "Plus", 3: "Prime", 4: "Advanced",
+                                5: "Advanced"})
 
 RULES = RuleTable(
     (
         Rule(
             id="R1",
-            description="No more than 10 requests/second per IP address",
+            role="ip_rate",
+            description="No more than {limit} requests/{window} per IP address",
+            title="Exceeded the per-IP limit",
+            advice="Every account behind one IP address shares {limit} requests/{window}:"
+                   " spread the calls.",
             applies="all",
             scope=("ip",),
             limit=10,
@@ -41,7 +48,10 @@ RULES = RuleTable(
         ),
         Rule(
             id="R3a",
-            description="getAccessToken: once every 5 minutes",
+            role="login",
+            description="getAccessToken: {times} every {window}",
+            title="Called getAccessToken more often than {times} every {window}",
+            advice="Log in once, keep the token and reuse it until it is about to expire.",
             applies="paths",
             paths=frozenset({GET_TOKEN}),
             scope=("account",),
@@ -53,7 +63,10 @@ RULES = RuleTable(
         ),
         Rule(
             id="R3b",
-            description="refreshAccessToken: 5 times per minute",
+            role="login",
+            description="refreshAccessToken: {times} per {window}",
+            title="Called refreshAccessToken more than {times} per {window}",
+            advice="Refresh only when the token is about to expire.",
             applies="paths",
             paths=frozenset({REFRESH_TOKEN}),
             scope=("account",),
@@ -65,7 +78,10 @@ RULES = RuleTable(
         ),
         Rule(
             id="R5",
-            description="Unverified users: 1,000 calls/day per interface",
+            role="daily",
+            description="Unverified users: {limit} calls/{window} per interface",
+            title="Exceeded the daily call limit",
+            advice="Stop calling the interface until local midnight.",
             applies="non_login",
             scope=("account", "interface"),
             limit=1000,
@@ -76,7 +92,10 @@ RULES = RuleTable(
         ),
         Rule(
             id="Q",
+            role="quota",
             description="Account quotas (setting.quotaLimits)",
+            title="Kept calling an interface after its quota was used up",
+            advice="After 1600201, wait until the quota window (setting.quotaLimits) ends.",
             applies="non_login",
             scope=("account", "interface"),
             code=1600201,
@@ -85,7 +104,11 @@ RULES = RuleTable(
         ),
         Rule(
             id="R4",
-            description="Per-level QPS: Free 1/s, Plus 2/s, Prime 4/s, Advanced 6/s",
+            role="account_rate",
+            description="Per-level QPS: {levels}",
+            title="Exceeded the account's QPS for its level",
+            advice="Pace the calls: {levels}, all interfaces together.",
+            level_names=LEVEL_NAMES,
             applies="non_login",
             scope=("account",),
             limit_by_level=LEVEL_QPS,
@@ -95,7 +118,11 @@ RULES = RuleTable(
         ),
         Rule(
             id="R2",
-            description="Non-login interfaces: at most 30 requests/second",
+            role="interface_rate",
+            description="Non-login interfaces: at most {limit} requests/{window}",
+            title="Exceeded the per-interface limit",
+            advice="One interface takes at most {limit} requests/{window} from all accounts"
+                   " together.",
             applies="non_login",
             scope=("interface",),
             limit=30,
@@ -104,4 +131,12 @@ RULES = RuleTable(
             message=QPS_MESSAGE,
         ),
     )
+)
+
+PROFILE = Profile(
+    name="legacy",
+    summary="CJ's published access limits (R1-R5) and account quotas, 1 unit per call",
+    rules=RULES,
+    login_paths=LOGIN_PATHS,
+    get_token_path=GET_TOKEN,
 )

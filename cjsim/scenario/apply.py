@@ -286,6 +286,6 @@ def apply_seed_state(sim: Simulator, scenario: Scenario, now_us: int) -> None:
             subject = Subject("-", path, False, str(account.open_id), account.level,
                               account.verified, account.quotas)
             for planned in sim.limiter.plan(subject, now_us):
-                if planned.rule.calendar == "day" and planned.rule.source == "table":
+                if planned.rule.role == "daily":
                     for _ in range(count):
                         sim.store.limit([planned.check], now_us, commit=True)

@@ -1,0 +1,72 @@
+"""What a profile is: a named rule table plus the knobs around it (docs/rules.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from cjsim.errors import Catalogue
+from cjsim.limits.rules import Rule, RuleTable
+
+Strictness = Literal["strict", "lenient", "shadow"]
+STRICTNESS: tuple[Strictness, ...] = ("strict", "lenient", "shadow")
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    rules: RuleTable
+    login_paths: frozenset[str]
+    get_token_path: str
+    summary: str = ""
+    tz: str = "Asia/Shanghai"
+    strictness: Strictness = "strict"
+    access_token_ttl_s: int = 15 * 86_400
+    refresh_token_ttl_s: int = 180 * 86_400
+    # knob (docs/rules.md, "Decisions"): a request rejected by a limit still counts toward
+    # the early (per-IP) rules
+    rejected_count_toward_ip: bool = False
+    catalogue: Catalogue = field(default_factory=Catalogue)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    def describe(self) -> dict[str, Any]:
+        """The effective table as JSON (``GET /__cjsim/profile``, ``cjsim profiles show``)."""
+        return {"name": self.name, "summary": self.summary, "strictness": self.strictness,
+                "tz": self.tz, "rules": [describe_rule(r) for r in self.rules.rules]}
+
+
+def describe_rule(rule: Rule) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": rule.id, "role": rule.role, "description": rule.described(),
+                           "enabled": rule.enabled, "limit": rule.limit}
+    if rule.limit_by_level is not None:
+        out["limit_by_level"] = {str(k): v for k, v in sorted(rule.limit_by_level.items())}
+    if rule.limit_from is not None:
+        out["limit_from"] = getattr(rule.limit_from, "__name__", "account")
+    if rule.source == "account_quotas":
+        out["window"] = "each quota's own (setting.quotaLimits quotaType)"
+    elif rule.calendar is not None:
+        out["calendar"] = rule.calendar
+    else:
+        out["period_s"] = rule.period_s
+    out["per"] = list(rule.scope)
+    out["applies"] = rule.applies
+    if rule.paths:
+        out["paths"] = sorted(rule.paths)
+    if rule.only_unverified:
+        out["only_unverified"] = True
+    if isinstance(rule.cost, int):
+        out["cost"] = rule.cost
+    else:
+        out["cost"] = {**dict(sorted(rule.cost.items())), "*": rule.default_cost}
+    out["http_status"] = rule.http_status
+    if rule.login_http_status is not None:
+        out["login_http_status"] = rule.login_http_status
+    out["code"] = rule.code
+    out["message"] = rule.message
+    out["title"] = rule.render(rule.title)
+    out["advice"] = rule.render(rule.advice)
+    return out
