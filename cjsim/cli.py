@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_record_parser(sub)  # cjsim record --upstream URL --account EMAIL:APIKEY --out FILE
 
     add_scenarios_parser(sub)  # cjsim scenarios list | show NAME | validate FILE
+    from cjsim.profiles._cli import add_parser as add_profiles_parser
+
+    add_profiles_parser(sub)  # cjsim profiles list | show NAME
     return parser
 
 
@@ -218,6 +221,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
         from cjsim.scenario.cli import run as run_scenarios
 
         return run_scenarios(args)
+    if args.command == "profiles":
+        from cjsim.profiles._cli import run as run_profiles
+
+        return run_profiles(args)
     parser.error(f"unknown command {args.command}")
     return 2
 

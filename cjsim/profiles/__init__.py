@@ -166,4 +166,17 @@ def _override_rule(table: RuleTable, rule_id: str, knobs: Mapping[str, Any]) -> 
         changes["calendar"] = None
     if "calendar" in changes and changes["calendar"] is not None:
         changes["period_s"] = None
-    return table.replace_rule(rule_id, **changes)
+    changed = table.replace_rule(rule_id, **changes)
+    _check_templates(changed.by_id(rule_id))
+    return changed
+
+
+def _check_templates(rule: Rule) -> None:
+    """A template naming an unknown field would fail on the first refusal: refuse it now."""
+    for knob in ("message", "description", "title", "advice"):
+        try:
+            rule.render(getattr(rule, knob), limit=1, count=0)
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            raise ValueError(f"rule {rule.id}: {knob} is not a valid template ({exc!r}); "
+                             "it may use {limit}, {count}, {period}, {window}, {times}, "
+                             "{levels}") from None
