@@ -22,8 +22,8 @@ def run(args: argparse.Namespace) -> int:
     from cjsim.profiles import PROFILES
 
     if args.profiles_command == "list":
-        for name, profile in PROFILES.items():
-            print(f"{name:16} {len(profile.rules.rules)} rules  {profile.summary}")
+        for name, each in PROFILES.items():
+            print(f"{name:16} {len(each.rules.rules)} rules  {each.summary}")
         return 0
     profile = PROFILES.get(args.name)
     if profile is None:
