@@ -1,4 +1,4 @@
-"""CJ's response envelope (cj-rules §1): one shape for success and for every error."""
+"""CJ's response envelope (docs/rules.md, "Envelope"): one shape for success and for every error."""
 
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ SEED_CATALOGUE: Mapping[int, tuple[str, str]] = MappingProxyType(
         1603101: ("Order pay fail, Please contact CJ Order Center", "Order pay fail"),
         1604000: ("Balance is insufficient", "Balance is insufficient"),
         1605000: ("Logistic not found", "Logistic not found"),
-        # the seed's row has no separate troubleshooting text (cj-rules §2 keeps it whole)
+        # the seed's row has no separate troubleshooting text (docs/rules.md, "Error codes" keeps it whole)
         1606000: ("Webhook setting add fail, Webhook already have settings", ""),
         1606001: ("Webhook set fail", "Webhook set fail, Please contact CJ admin"),
         1607000: ("Webhook url error", "Webhook url can not empty"),

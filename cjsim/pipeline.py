@@ -1,4 +1,4 @@
-"""One CJ request, top to bottom (cj-rules §2, order of checks).
+"""One CJ request, top to bottom (docs/rules.md, "Order of checks").
 
     known path (1600101) -> online (1600100) -> scenario faults -> per-IP limit (R1)
     -> method and body shape (1600300) -> token (1600002/1600001)

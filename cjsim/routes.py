@@ -97,7 +97,7 @@ def build_table(rows: Iterable[Route]) -> RouteTable:
 
 
 def default_table() -> RouteTable:
-    """Every endpoint the simulator serves (cj-api.md §0.1)."""
+    """Every endpoint the simulator serves (docs/endpoints.md)."""
     from cjsim.api import ROWS
 
     return build_table(ROWS)

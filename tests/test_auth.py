@@ -1,4 +1,4 @@
-"""Accounts and tokens (cj-rules §5; codes 1600001, 1600002, 1600003, 1601000)."""
+"""Accounts and tokens (docs/rules.md, "Tokens"; codes 1600001, 1600002, 1600003, 1601000)."""
 
 from __future__ import annotations
 

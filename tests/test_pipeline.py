@@ -1,4 +1,4 @@
-"""The envelope and the request checks, in CJ's order (cj-rules §1-2)."""
+"""The envelope and the request checks, in CJ's order (docs/rules.md, "Envelope" and "Order of checks")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""authentication/getAccessToken, refreshAccessToken, logout (cj-api §2, cj-rules §5)."""
+"""authentication/getAccessToken, refreshAccessToken, logout (docs/endpoints.md, "auth"; docs/rules.md, "Tokens")."""
 
 from __future__ import annotations
 

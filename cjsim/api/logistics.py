@@ -1,4 +1,4 @@
-"""logistic/freightCalculate and trackInfo (+ the deprecated getTrackInfo) (cj-api §5)."""
+"""logistic/freightCalculate and trackInfo (+ the deprecated getTrackInfo) (docs/endpoints.md, "logistics")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """shopping/order/*: create (V2, deprecated V1), list, detail, delete, confirm, cart, parent
-order (cj-api §6). The lifecycle itself is ``cjsim/domain/orders.py``."""
+order (docs/endpoints.md, "orders"). The lifecycle itself is ``cjsim/domain/orders.py``."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def save_parent_order(call: Call) -> dict[str, Any]:
 
 
 def _address(v1: bool) -> tuple[Field, ...]:
-    """The shared body fields; V1 also requires shippingZip and shippingPhone (cj-api §6.3)."""
+    """The shared body fields; V1 also requires shippingZip and shippingPhone (docs/endpoints.md, createOrder)."""
     return (
         Field("orderNumber", "str", required=True, max_len=50),
         Field("shippingCountryCode", "country", required=True),

@@ -1,4 +1,4 @@
-"""shopping/pay: getBalance, payBalance, payBalanceV2 (cj-api §7)."""
+"""shopping/pay: getBalance, payBalance, payBalanceV2 (docs/endpoints.md, "pay")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""product/*: categories, the two searches, detail, variants, stock (cj-api §4).
+"""product/*: categories, the two searches, detail, variants, stock (docs/endpoints.md, "products").
 
 The handlers are thin: the Field specs do the 1600300 answers (paging bounds included), the
 seeded catalogue answers (each handler names one ``Catalogue`` method, which takes the fields
@@ -13,7 +13,7 @@ from cjsim.params import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, Field
 from cjsim.routes import Route, route
 from cjsim.shapes import BOOL, INT, NUM, STR, Schema, arr, maybe, obj
 
-# P1 (product/list, shopping/order/list) and P2 (product/listV2), cj-api §1.4
+# P1 (product/list, shopping/order/list) and P2 (product/listV2), docs/rules.md, "Formats"
 P1 = (Field("pageNum", "int", min=1, max=INT32_MAX, default=1), Field("pageSize", "int", min=1, max=200, default=20))
 P2 = (Field("page", "int", min=1, max=1000, default=1), Field("size", "int", min=1, max=100, default=10))
 FEATURES = Field("features", "list")

@@ -1,4 +1,4 @@
-"""setting/get (cj-api §3)."""
+"""setting/get (docs/endpoints.md, "settings")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""webhook/set (cj-api §8.1). Settings and delivery live in ``cjsim/domain/webhooks.py``."""
+"""webhook/set (docs/endpoints.md, "webhooks"). Settings and delivery live in ``cjsim/domain/webhooks.py``."""
 
 from __future__ import annotations
 

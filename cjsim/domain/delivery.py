@@ -1,6 +1,6 @@
 """Webhook delivery: real HTTP POSTs off the request thread, with retries, every attempt logged.
 
-Why lanes: an API call must never wait on a receiver (cj-api §8.2), and one account's slow
+Why lanes: an API call must never wait on a receiver (docs/rules.md, "Webhooks"), and one account's slow
 receivers must never delay another account's messages. Each account has its own FIFO lane
 (its messages keep their order); a small pool of worker threads, started on demand and
 gone after a short idle spell, takes one message at a time from the account whose turn it

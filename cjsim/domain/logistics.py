@@ -8,7 +8,8 @@ clock, so the simulator's one clock (and freezegun in tests) drives it all.
 
 Prices: a line costs ``base + per_100g × started 100 g``, times the route's zone factor,
 rounded half-up to cents. Order creation calls :func:`line_price`, the quote calls the same
-function, so an order's ``postageAmount`` always equals the quote (cj-api §5.1, §6.2).
+function, so an order's ``postageAmount`` always equals the quote (docs/endpoints.md,
+freightCalculate and createOrderV2).
 """
 
 from __future__ import annotations
@@ -175,7 +176,7 @@ def freight_quote(
     *, taxes_fee: Decimal = ZERO, clearance_fee: Decimal = ZERO,
     routes: RouteTable = DEFAULT_ROUTES,
 ) -> list[dict[str, Any]]:
-    """The ``data`` of freightCalculate (cj-api §5.1): every line of the route, cheapest first.
+    """The ``data`` of freightCalculate (docs/endpoints.md): every line of the route, cheapest first.
 
     An unroutable pair is ``[]``, not an error, as on the real API.
     """
@@ -207,7 +208,7 @@ def line_aging(start: str, end: str, logisticName: str,
 
 
 def timeliness(start: str, end: str, *, routes: RouteTable = DEFAULT_ROUTES) -> dict[str, Any]:
-    """getOrderDetail ``logisticsTimeliness`` (cj-api §6.4), lines in route-table order."""
+    """getOrderDetail ``logisticsTimeliness`` (docs/endpoints.md, getOrderDetail), lines in route-table order."""
     return {"logisticsModes": [
         {"logisticsName": r.line.name, "arrivalTime": f"{r.line.aging} Days"}
         for r in routes.routes(start, end)
@@ -366,7 +367,7 @@ def tracking_events(shipped_at_us: int, now_us: int, steps: Sequence[Step],
 
 
 def tracking_number(rng: random.Random) -> str:
-    """``CJPKL`` + 10 digits + 2 uppercase letters (cj-api §1.1)."""
+    """``CJPKL`` + 10 digits + 2 uppercase letters (docs/rules.md, "Formats")."""
     digits = f"{rng.randrange(10**10):010d}"
     letters = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(2))
     return f"CJPKL{digits}{letters}"
@@ -388,7 +389,7 @@ def last_mile(end_country: str, number: str) -> tuple[str, str]:
 def track_info(number: str, logistic_name: str, start_country: str, end_country: str,
                shipped_at_us: int, now_us: int,
                steps: Sequence[Step] = DEFAULT_STEPS) -> dict[str, Any]:
-    """One item of trackInfo (cj-api §5.2) for a parcel dispatched at ``shipped_at_us``.
+    """One item of trackInfo (docs/endpoints.md) for a parcel dispatched at ``shipped_at_us``.
 
     ``deliveryDay`` counts whole days since dispatch and stops at delivery.
     """

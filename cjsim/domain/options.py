@@ -1,6 +1,6 @@
 """The knobs of the simulated shop: order progress, payment, webhook delivery.
 
-Why one frozen object: cj-rules says every timing the real API leaves open is a setting, never
+Why one frozen object: docs/rules.md ("Decisions") says every timing the real API leaves open is a setting, never
 a constant in a handler. ``Simulator(domain_options={...})`` and the serve flags fill it;
 the domain code reads it and nothing else.
 """
@@ -17,14 +17,14 @@ from cjsim.domain.logistics import DAY_S, DEFAULT_CNY_RATE, Step, make_steps
 
 @dataclass(frozen=True)
 class DomainOptions:
-    # webhooks (cj-api §8.2)
+    # webhooks (docs/rules.md, "Webhooks")
     deliveries: bool = True  # False: messages are recorded as "skipped", never POSTed
     probe: bool = False  # webhook/set POSTs a signed test message to each new URL (1606001)
     timeout_s: float = 3.0  # a receiver must answer 200 within this
     retries: int = 3  # retries after the first attempt, same messageId
     retry_delay_s: float = 0.5  # real seconds between attempts (short, so tests stay fast)
     deliveries_kept: int = 10_000  # size of the delivery log (control API)
-    # orders (cj-api §6.1, §5.3)
+    # orders (docs/rules.md, "Order lifecycle")
     ship_delay_s: int = DAY_S  # payment -> leaves the warehouse (tracking status 1)
     track_step_s: int = DAY_S  # between two tracking statuses of the default run
     pay_expire_s: int = DAY_S  # saveGenerateParentOrder payExpireTime (informational)

@@ -1,5 +1,5 @@
 """What an order looks like from outside: its status at an instant, the order objects of
-cj-api §6.4, and the ORDER / LOGISTIC webhook params of §8.4.
+docs/endpoints.md ("orders"), and the ORDER / LOGISTIC webhook params (docs/rules.md, "Webhooks").
 
 Why "at an instant": a stored order only records what people did (created, confirmed, paid,
 cancelled) and when it leaves the warehouse and arrives (``shipAtUs``, ``deliverAtUs``,
@@ -22,7 +22,7 @@ from cjsim.store import Doc
 CREATED, IN_CART, UNPAID = "CREATED", "IN_CART", "UNPAID"
 UNSHIPPED, SHIPPED, DELIVERED, CANCELLED = "UNSHIPPED", "SHIPPED", "DELIVERED", "CANCELLED"
 STATUSES = (CREATED, IN_CART, UNPAID, UNSHIPPED, SHIPPED, DELIVERED, CANCELLED)
-LIST_FILTERS = (*STATUSES, "OTHER")  # OTHER matches nothing in the simulator (cj-api §6.1)
+LIST_FILTERS = (*STATUSES, "OTHER")  # OTHER matches nothing in the simulator (docs/rules.md, "Order lifecycle")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -32,7 +32,7 @@ def orders_ns(open_id: int | str) -> str:
 
 
 def utc_text(us: int | None) -> str | None:
-    """``yyyy-MM-dd HH:mm:ss`` in UTC: the order dates of cj-api §1.3."""
+    """``yyyy-MM-dd HH:mm:ss`` in UTC: the order dates of docs/rules.md, "Formats"."""
     if us is None:
         return None
     return f"{_EPOCH + timedelta(microseconds=us):%Y-%m-%d %H:%M:%S}"
@@ -68,7 +68,7 @@ def _tracking(doc: Doc, now_us: int) -> tuple[str | None, str | None]:
 
 
 def list_item(doc: Doc, now_us: int) -> dict[str, Any]:
-    """An order in shopping/order/list (cj-api §6.4/§6.5 key order)."""
+    """An order in shopping/order/list (docs/endpoints.md, shopping/order/list, key order)."""
     ship = doc["shipping"]
     number, url = _tracking(doc, now_us)
     return {
@@ -88,7 +88,7 @@ def list_item(doc: Doc, now_us: int) -> dict[str, Any]:
 
 
 def detail(doc: Doc, now_us: int, features: Sequence[str] = ()) -> dict[str, Any]:
-    """getOrderDetail (cj-api §6.6 key order); LOGISTICS_TIMELINESS adds the route's lines."""
+    """getOrderDetail (docs/endpoints.md, getOrderDetail, key order); LOGISTICS_TIMELINESS adds the route's lines."""
     ship = doc["shipping"]
     number, url = _tracking(doc, now_us)
     out: dict[str, Any] = {
@@ -116,12 +116,12 @@ def detail(doc: Doc, now_us: int, features: Sequence[str] = ()) -> dict[str, Any
 
 
 def track_info(doc: Doc, now_us: int) -> dict[str, Any]:
-    """One trackInfo item (cj-api §5.2) of a shipped order."""
+    """One trackInfo item (docs/endpoints.md, "logistics") of a shipped order."""
     return lg.track_info(doc["trackNumber"], doc["logisticName"], doc["fromCountryCode"],
                          doc["shipping"]["countryCode"], doc["shipAtUs"], now_us, steps_of(doc))
 
 
-# -- webhook params (cj-api §8.4) ------------------------------------------------------------
+# -- webhook params (docs/rules.md, "Webhooks") ------------------------------------------------------------
 
 
 def order_params(doc: Doc, at_us: int) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Orders: create (V1, V2), cart, confirm, parent order, pay, delete, cancel (cj-api §6, §7).
+"""Orders: create (V1, V2), cart, confirm, parent order, pay, delete, cancel
+(docs/endpoints.md, "orders" and "pay"; docs/rules.md, "Order lifecycle").
 
 Why every change is one transaction that checks first and writes last: a call that fails
 must store nothing (no order, no reserved stock, no balance change), and two concurrent calls
@@ -126,7 +127,7 @@ def _credit(tx: Txn, open_id: int, amount: Decimal) -> None:
 
 
 class Orders:
-    """The order lifecycle of cj-api §6.1 for one simulator."""
+    """The order lifecycle of docs/rules.md, "Order lifecycle", for one simulator."""
 
     def __init__(self, store: Store, catalogue: Callable[[], Catalogue], options: DomainOptions,
                  salt: str, send: Callable[[list[Message]], object],
@@ -211,7 +212,8 @@ class Orders:
         return out
 
     def create(self, open_id: int, p: Mapping[str, Any], now_us: int, *, version: int = 2) -> Doc:
-        """createOrderV2 / createOrder, checks in cj-api §6.2's order; returns the new order."""
+        """createOrderV2 / createOrder, checks in the order docs/endpoints.md lists its fields;
+        returns the new order."""
         cat = self._catalogue()
         lines = self._lines(cat, p["products"])
         to = p["shippingCountryCode"].strip().upper()
@@ -500,7 +502,7 @@ class Orders:
 
 
 def create_answer(doc: Doc) -> dict[str, Any]:
-    """createOrderV2 ``data`` (cj-api §6.2 key order)."""
+    """createOrderV2 ``data`` (docs/endpoints.md, key order)."""
     products, postage = money(doc["productAmount"]), money(doc["postageAmount"])
     total = money(doc["orderAmount"])
     return {

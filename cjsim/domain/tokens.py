@@ -1,4 +1,4 @@
-"""Access and refresh tokens (cj-rules §5), their lifetimes on the simulator's clock.
+"""Access and refresh tokens (docs/rules.md, "Tokens"), their lifetimes on the simulator's clock.
 
 Tokens are stored under their SHA-256 digest: the store never holds a usable token, and the
 lookup does not compare the secret byte by byte.

@@ -1,4 +1,4 @@
-"""Webhooks (cj-api §8): per-account topic settings, CJ's message envelope, the signature, and
+"""Webhooks (docs/rules.md, "Webhooks"): per-account topic settings, CJ's message envelope, the signature, and
 who receives which message. Sending (threads, HTTP, retries) lives in ``delivery.py``.
 
 Why messages are built here and sent elsewhere: a domain change (an order paid, a parcel
@@ -28,7 +28,7 @@ TOPIC_OF_TYPE: Mapping[str, str] = {
     "PRODUCT": "product", "VARIANT": "product", "STOCK": "stock", "ORDER": "order",
     "LOGISTIC": "logistics",
 }
-MAX_URLS = 5  # older CJ pages allow five, newer ones one (cj-api §8.1)
+MAX_URLS = 5  # older CJ pages allow five, newer ones one (docs/endpoints.md, webhook/set)
 TYPES = {"ENABLE": "ENABLE", "ALL": "ENABLE", "CANCEL": "CANCEL"}  # ALL: older pages' enable
 
 
@@ -53,7 +53,7 @@ class Message:
 
 
 def envelope(message_id: str, message: Message) -> bytes:
-    """The compact JSON body (cj-api §8.3), exactly the bytes that are signed and sent."""
+    """The compact JSON body (docs/rules.md, "Webhooks"), exactly the bytes that are signed and sent."""
     return jsonenc.dumps({"messageId": message_id, "type": message.type,
                           "messageType": message.message_type, "params": message.params})
 

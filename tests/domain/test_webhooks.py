@@ -15,7 +15,7 @@ from cjsim.store import MemoryStore
 
 
 def cj_sign(raw_body: bytes, open_id: object) -> str:
-    """cj-api §8.2's reference check, verbatim."""
+    """docs/rules.md "Webhooks": the reference check, verbatim."""
     mac = hmac.new(str(open_id).encode(), raw_body, hashlib.sha256).digest()
     return base64.b64encode(mac).decode()
 

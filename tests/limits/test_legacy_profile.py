@@ -1,4 +1,4 @@
-"""Golden tests of the seed's access limits on a frozen clock (cj-rules §3).
+"""Golden tests of the seed's access limits on a frozen clock (docs/rules.md, "Limits").
 
 Each would fail if a number, a window, a scope or a message were wrong.
 """
