@@ -190,7 +190,8 @@ class Pipeline:
         if tripped is None:
             return
         call.notes["rule"] = tripped.rule.id
-        self.sim.record_violation(call, tripped.rule.id, rejected=decision.rejected)
+        self.sim.record_violation(call, tripped.rule.id, rejected=decision.rejected,
+                                  limit=tripped.limit, used=tripped.count)
         if decision.rejected:
             raise tripped.error
 

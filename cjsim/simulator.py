@@ -352,14 +352,17 @@ class Simulator:
     def journal(self, limit: int | None = None, since_id: int | None = None) -> list[dict[str, Any]]:
         return [_public_time(e) for e in self.store.tail(JOURNAL, limit, since_id)]
 
-    def record_violation(self, call: Any, rule_id: str, rejected: bool) -> None:
+    def record_violation(self, call: Any, rule_id: str, rejected: bool,
+                         limit: int | None = None, used: int | None = None) -> None:
+        """One refusal (or shadow hit): the rule, its effective ``limit`` for this caller and
+        the units ``used`` before the call."""
         open_id = call.account.open_id if call.account else None
         if open_id is None and call.subject and not call.subject.startswith("cred:"):
             open_id = int(call.subject)
         self.store.append(VIOLATIONS, {
             "id": self.store.next_seq(VIOLATIONS), "rule": rule_id, "timeUs": call.now_us,
             "openId": open_id, "ip": call.ip, "path": call.path,
-            "journalId": call.journal_id, "rejected": rejected,
+            "journalId": call.journal_id, "rejected": rejected, "limit": limit, "used": used,
         }, self.violations_size)
 
     def violations(self, since_id: int | None = None) -> list[dict[str, Any]]:

@@ -384,7 +384,9 @@ def test_shadow_mode_rejects_nothing_and_lists_every_violation(make) -> None:
     assert [v["rule"] for v in violations] == ["R4", "R4", "R4"]
     assert all(v["rejected"] is False for v in violations)
     first = violations[0]
-    assert set(first) == {"id", "rule", "time", "openId", "ip", "path", "journalId", "rejected"}
+    assert set(first) == {"id", "rule", "time", "openId", "ip", "path", "journalId", "rejected",
+                          "limit", "used"}
+    assert (first["limit"], first["used"]) == (1, 1)  # free: 1/s, one call already in the window
     assert first["openId"] == me.account.open_id and first["ip"] == "127.0.0.1"  # type: ignore[attr-defined]
     assert first["path"] == "/api2.0/v1/setting/get"
     journal_ids = {e["id"] for e in sim.journal()}

@@ -37,7 +37,7 @@ def test_a_scenario_lowering_r1_is_the_number_of_the_answer_and_of_the_audit(
                for a in accounts]
     assert [answer(r)[0] for r in answers] == [200, 200, 200, 1600200]
     assert answer(answers[3])[1] == "Too Many Requests, QPS limit is 3 time/1second"
-    assert [v["rule"] for v in sim.violations()] == ["R1"]
+    assert [(v["rule"], v["limit"], v["used"]) for v in sim.violations()] == [("R1", 3, 3)]
     (finding,) = audit(sim)
     assert finding.rule == "R1" and finding.ip == "10.9.9.9"
     assert "shares 3 requests/second" in finding.explanation
@@ -56,6 +56,7 @@ def test_a_level_qps_override_is_the_number_of_the_answer_setting_and_audit(
     assert me.get(SETTING).get_json()["data"]["setting"]["qpsLimit"] == 2
     refused = [me.get(SETTING) for _ in range(2)][-1]
     assert answer(refused) == (1600200, "Too Many Requests, QPS limit is 2 time/1second")
+    assert [(v["rule"], v["limit"]) for v in sim.violations()] == [("R4", 2)]
     assert sim.usage(account)["qps"] == {"rule": "R4", "inWindow": 2, "limit": 2}
     (finding,) = audit(sim)
     assert finding.rule == "R4"
@@ -76,7 +77,7 @@ def test_the_daily_limit_knob_targets_the_daily_rule_everywhere(
         codes.append(me.get(SETTING))
     assert [answer(r)[0] for r in codes] == [200, 200, 200, 1600200, 1600200]
     assert "daily request limit (3 times/day). Number of requests made: 3." in answer(codes[3])[1]
-    assert [v["rule"] for v in sim.violations()] == ["R5", "R5"]
+    assert [(v["rule"], v["limit"], v["used"]) for v in sim.violations()] == [("R5", 3, 3)] * 2
     (daily,) = sim.usage(account)["daily"]
     assert (daily["rule"], daily["count"], daily["limit"]) == ("R5", 3, 3)
     (finding,) = audit(sim)  # the first answer tells the client; calling on is the finding
@@ -96,6 +97,7 @@ def test_a_longer_login_period_is_the_period_of_the_answer_and_the_audit(
     refused = client.post(TOKEN, json={"apiKey": account.api_key})
     assert refused.status_code == 429
     assert answer(refused) == (1600200, "Too much request, QPS limit is 1 time/600 seconds")
+    assert [(v["rule"], v["limit"]) for v in sim.violations()] == [("R3a", 1)]
     findings = [f for f in audit(sim) if f.rule == "R3a"]
     assert len(findings) == 1
     assert findings[0].title == "Called getAccessToken more often than once every 10 minutes"
