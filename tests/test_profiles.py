@@ -84,3 +84,12 @@ def test_the_profile_endpoint_serves_the_effective_table_over_http() -> None:
 def test_bad_rule_knobs_are_refused_by_name(knobs: dict[str, dict[str, object]], words: str) -> None:
     with pytest.raises(ValueError, match=words):
         build_profile("legacy", rules=knobs)
+
+
+def test_a_cost_override_takes_short_or_full_interface_paths() -> None:
+    profile = build_profile("legacy", rules={"R2": {"cost": {"product/query": 3,
+                                                             "/api2.0/v1/setting/get": 2}}})
+    r2 = profile.rules.by_id("R2")
+    assert r2.cost_of("/api2.0/v1/product/query") == 3
+    assert r2.cost_of("/api2.0/v1/setting/get") == 2
+    assert r2.cost_of("/api2.0/v1/shopping/pay/getBalance") == 1  # unlisted: the default

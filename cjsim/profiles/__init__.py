@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cjsim.limits.rules import QUOTA_TYPES, Rule, RuleTable
 from cjsim.profiles.model import STRICTNESS, Profile, Strictness
 
+API_PREFIX = "/api2.0/v1/"
+
 __all__ = ["PROFILES", "STRICTNESS", "Profile", "Strictness", "build_profile", "discover"]
 
 RULE_FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -121,8 +123,9 @@ def _cost(rule_id: str, raw: Any) -> int | Mapping[str, int]:
             raise ValueError(f"rule {rule_id}: a cost is a whole number 0 or more, not {v!r}")
         return v
 
-    if isinstance(raw, dict):
-        return MappingProxyType({str(path): units(v) for path, v in raw.items()})
+    if isinstance(raw, dict):  # "product/query" is short for "/api2.0/v1/product/query"
+        return MappingProxyType({(p if p.startswith("/") else API_PREFIX + p): units(v)
+                                 for p, v in ((str(k), v) for k, v in raw.items())})
     return units(raw)
 
 
