@@ -81,7 +81,7 @@ def orders() -> Response:
 
 @blueprint.post("/orders/<order_id>/cancel")
 def cancel_order(order_id: str) -> Response:
-    """CANCELLED before SHIPPED (cj-api §6.1): stock released, a paid order refunded."""
+    """CANCELLED before SHIPPED (docs/rules.md, "Order lifecycle"): stock released, a paid order refunded."""
     sim = _sim()
     now = sim.clock.now_us()
     for account in sim.accounts.all():

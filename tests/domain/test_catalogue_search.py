@@ -1,4 +1,4 @@
-"""One behaviour test per search filter of product/list and product/listV2 (cj-api §4.2, §4.3).
+"""One behaviour test per search filter of product/list and product/listV2 (docs/endpoints.md, docs/catalogue.md).
 
 Each filter case names the route field it tests, the keyword the catalogue takes, and a
 predicate computed from the model, independently of the view. The search must return exactly

@@ -16,12 +16,12 @@ def _dt(us: int, tz: timezone) -> datetime:
 
 
 def china_iso(us: int) -> str:
-    """``2019-12-24T01:06:37+08:00``: product createTime/createrTime (cj-api §1.3)."""
+    """``2019-12-24T01:06:37+08:00``: product createTime/createrTime (docs/rules.md, "Formats")."""
     return _dt(us, _CHINA).isoformat(timespec="seconds")
 
 
 def utc_ms_iso(us: int) -> str:
-    """``2019-12-31T11:14:12.000+00:00``: variant createTime (cj-api §1.3)."""
+    """``2019-12-31T11:14:12.000+00:00``: variant createTime (docs/rules.md, "Formats")."""
     dt = _dt(us, UTC)
     return f"{dt:%Y-%m-%dT%H:%M:%S}.{dt.microsecond // 1000:03d}+00:00"
 

@@ -12,7 +12,7 @@ product (or the products of every seed change, and the pinned fingerprints of
 ``tests/domain/test_catalogue_fingerprint.py`` fail).
 
 The first product is always the demo product "Magnetic Phone Case" (SKU ``CJSJBHPK01234``),
-in stock in CN and US, so the searches of cj-api §9 find it with any seed.
+in stock in CN and US, so the searches (docs/endpoints.md, "products") find it with any seed.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from cjsim.money import money
 if TYPE_CHECKING:
     from faker import Faker
 
-# The demo product's creation instant (cj-api §4.2 example): the newest product, so it leads
+# The demo product's creation instant (the product/list example): the newest product, so it leads
 # the default "createAt desc" order. Every other product is created between these two.
 DEMO_CREATE_US = 1_762_049_652 * US  # 2025-11-02T10:14:12+08:00
 OLDEST_CREATE_US = 1_672_502_400 * US  # 2023-01-01T00:00:00+08:00
@@ -201,7 +201,7 @@ def _product(d: _Draw, cat: Category, group: Group, leaf: Leaf, online: bool) ->
 
 
 def _demo(d: _Draw, cat: Category) -> Product:
-    """The fixed demo product of cj-api §4 and §9 (only its ids come from the seed)."""
+    """The fixed demo product of docs/endpoints.md's product examples (only its ids come from the seed)."""
     rng = d.rng
     pid = _uid(rng)
     d.skus.add(DEMO_SKU)

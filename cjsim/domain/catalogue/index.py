@@ -167,7 +167,7 @@ class CatalogueIndex:
 
     def _resolve(self, pid: str | None, product_sku: str | None,
                  variant_sku: str | None) -> tuple[Product, Variant | None]:
-        """The first of pid, productSku, variantSku wins (cj-api §4.4)."""
+        """The first of pid, productSku, variantSku wins (docs/endpoints.md, product/query)."""
         if pid:
             return self.product(pid), None
         if product_sku:

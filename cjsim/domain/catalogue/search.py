@@ -1,7 +1,8 @@
-"""The two product searches: ``product/list`` (cj-api §4.2, P1) and ``product/listV2`` (§4.3, P2).
+"""The two product searches: ``product/list`` (P1) and ``product/listV2`` (P2):
+docs/endpoints.md, docs/catalogue.md.
 
 Each filter the route declares is a keyword argument here (snake_case) and narrows the result
-as cj-api §4.2/§4.3 documents; filters AND together and unknown ids simply match nothing.
+as docs/endpoints.md documents; filters AND together and unknown ids simply match nothing.
 ``tests/domain/test_catalogue_search.py`` has one behaviour test per filter: a new filter
 gets a route field, a parameter here, and a test there.
 """

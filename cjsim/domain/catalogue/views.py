@@ -1,6 +1,6 @@
 """The ``data`` of the product endpoints that show one product, its variants or its stock.
 
-cj-api §4.1 and §4.4-§4.6. One method per endpoint, named after it, taking the route's fields
+docs/endpoints.md ("products"). One method per endpoint, named after it, taking the route's fields
 as snake_case keyword arguments (``productSku`` -> ``product_sku``; the handler converts, see
 ``cjsim/api/bind.py``) plus ``reserved`` for live stock. A field the route declares must be a
 parameter here and must change the answer (``tests/api/test_route_fields.py`` checks the
@@ -53,7 +53,7 @@ class ProductViews(CatalogueIndex):
 
     def variant_data(self, v: Variant, inventory: bool = False,
                      reserved: Reserved | None = None) -> dict[str, Any]:
-        """The Variant object of cj-api §4.4 (same on every endpoint that returns variants)."""
+        """The Variant object (docs/endpoints.md, product/query) (same on every endpoint that returns variants)."""
         head = self._variant_heads.get(v.vid)
         if head is None:
             head = self._variant_heads[v.vid] = {
