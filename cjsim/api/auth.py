@@ -14,7 +14,7 @@ from cjsim.shapes import BOOL, INT, STR, obj
 _PAIR = {"accessToken": STR, "accessTokenExpiryDate": STR, "refreshToken": STR,
          "refreshTokenExpiryDate": STR, "createDate": STR}
 TOKENS = obj({"openId": INT, **_PAIR})
-# the three body forms of getAccessToken (cj-api §2.1); _credentials() parses them
+# the three body forms of getAccessToken (docs/rules.md, "Tokens"); _credentials() parses them
 CREDENTIALS = {"oneOf": [
     {"type": "object", "required": ["apiKey"], "properties": {"apiKey": STR}},
     {"type": "object", "required": ["email", "password"], "properties": {"email": STR, "password": STR}},

@@ -20,7 +20,7 @@ FEATURES = Field("features", "list")
 COUNTRY = Field("countryCode", "str", max_len=2)
 SUPPLIER = (Field("supplierId", "str"), Field("verifiedWarehouse", "int", min=INT32_MIN, max=INT32_MAX))
 
-# -- the data of each answer (cj-api §4) ----------------------------------------------------
+# -- the data of each answer (docs/endpoints.md, "products") -------------------------------
 
 _CATEGORY = obj({"categoryId": STR, "categoryName": STR})
 CATEGORY_TREE = arr(obj({"categoryFirstName": STR, "categoryFirstList": arr(obj({
