@@ -153,6 +153,8 @@ class Simulator:
         self.resumed = not self.store.claim_seed()
         if not self.resumed:
             self._seed_state()
+        else:  # another worker may be seeding this store right now: serve once it is done
+            self._await_seed()
         self._state_guard.armed = True  # from now on a missing clock means lost state
         from cjsim.app import create_app
 
@@ -171,9 +173,22 @@ class Simulator:
                     if not spec.get("api_key"):
                         self.generated_keys[account.open_id] = account.api_key
             self.faults.on_seed()  # a scenario's layers and state (callsToday) in the store
+            self.store.seed_done()
         except Exception:
             self.store.unclaim_seed()
             raise
+
+    def _await_seed(self, limit_s: float = 30.0) -> None:
+        """Wait (wall time: worker start-up, not simulated time) until the worker that claimed
+        the seed has created the configured accounts, so no worker answers a configured key
+        with 1600001 during start-up."""
+        deadline = time.monotonic() + limit_s
+        while not self.store.seed_complete():
+            if time.monotonic() > deadline:
+                log.warning("the store's start state is still being seeded after %.0f s; serving anyway",
+                            limit_s)
+                return
+            time.sleep(0.02)
 
     # -- lost state (Redis restarted without persistence, FLUSHALL) -----------------------
     def ensure_state(self) -> None:
