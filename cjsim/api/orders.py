@@ -119,6 +119,7 @@ def _address(v1: bool) -> tuple[Field, ...]:
         Field("remark", "str", max_len=500),
         Field("logisticName", "str", required=True, max_len=50),
         Field("fromCountryCode", "country", required=True),
+        Field("storageId", "str", max_len=200),
     )
 
 

@@ -88,6 +88,8 @@ variant_by_vid = CatalogueView("variant_by_vid")
 stock_by_vid = CatalogueView("stock_by_vid")
 stock_by_sku = CatalogueView("stock_by_sku")
 inventory_by_pid = CatalogueView("inventory_by_pid")
+warehouse_detail = CatalogueView("warehouse_detail", live_stock=False)
+global_warehouse_list = CatalogueView("global_warehouse_list", live_stock=False)
 
 
 _WHICH = (Field("pid", "str"), Field("productSku", "str"), Field("variantSku", "str"))
@@ -120,7 +122,9 @@ ROWS: list[Route] = [
           Field("timeEnd", "int", min=INT64_MIN, max=INT64_MAX),
           Field("orderBy", "int", choices=(0, 1, 2, 3, 4)),
           Field("sort", "str", choices=("desc", "asc", "DESC", "ASC")),
-          FEATURES, Field("productType", "int", min=INT32_MIN, max=INT32_MAX), *SUPPLIER,
+          FEATURES, Field("productType", "str", max_len=40,
+                          doc="4/10/11, or SUPPLIER_PRODUCT, VIDEO_PRODUCT, NON_VIDEO_PRODUCT, "
+                              "ORDINARY_PRODUCT"), *SUPPLIER,
           data=LIST_V2_PAGE, family="products", summary="Product search (P2 paging); productList first."),
     route("product/query", "GET", product_query, *_WHICH, FEATURES, COUNTRY,
           data=PRODUCT, errors=(1602000, 1602001),
@@ -140,4 +144,8 @@ ROWS: list[Route] = [
           Field("pid", "str", required=True), COUNTRY,
           data=INVENTORY, errors=(1602001,),
           family="products", summary="A product's stock per country and per variant."),
+    route("product/globalWarehouseList", "GET", global_warehouse_list,
+          family="storage", summary="Every warehouse country with its storages (stock ids)."),
+    route("warehouse/detail", "GET", warehouse_detail, Field("id", "str", required=True, max_len=200),
+          family="storage", summary="One storage (sub-warehouse) by id: address, logistics brands."),
 ]

@@ -7,7 +7,7 @@ the stock of a product) belongs here. New per-product indexes are built in ``__i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self
 
 from cjsim.domain.catalogue.model import WAREHOUSES, Category, Product, Reserved, Variant, levels
@@ -18,8 +18,13 @@ class CatalogueIndex:
     """Categories and products, indexed. Immutable once built, so shareable between threads."""
 
     def __init__(self, categories: Sequence[Category], products: Sequence[Product],
-                 seed: int | None = None) -> None:
+                 seed: int | None = None,
+                 splits: Mapping[tuple[str, str], tuple[tuple[str, int, int], ...]] | None = None,
+                 ) -> None:
         self.seed = seed
+        # (vid, country) -> explicit (storageId, cj, factory) rows: a control-API change of one
+        # storage's stock (cjsim/domain/catalogue/warehouses.py); the model does not hold them
+        self._splits: Mapping[tuple[str, str], tuple[tuple[str, int, int], ...]] = dict(splits or {})
         self.categories: tuple[Category, ...] = tuple(categories)
         self.products: tuple[Product, ...] = tuple(products)
         self._cat = {c.id.upper(): c for c in self.categories}
@@ -67,7 +72,7 @@ class CatalogueIndex:
             raise KeyError(product.pid)
         items = list(self.products)
         items[index] = product
-        return type(self)(self.categories, items, seed=self.seed)
+        return type(self)(self.categories, items, seed=self.seed, splits=self._splits)
 
 
     # -- lookups ----------------------------------------------------------------------------
