@@ -264,6 +264,15 @@ class Simulator:
         """The product catalogue, built from ``catalog_seed`` on first use (or the pinned one)."""
         return self.domain.catalogue
 
+    def change_product(self, pid: str, change: Mapping[str, Any]) -> dict[str, Any]:
+        """Change the catalogue from a test: ``{"onShelf": bool, "sellPrice": x, "variants":
+        {vid: {"onShelf": bool, "sellPrice": x, "stock": {"US" or storageId: units}}}}``.
+
+        The next answers reflect it, in every worker on this store, until :meth:`reset`.
+        ValueError for a bad change, LookupError for an unknown pid. Returns the product's
+        accumulated change (see ``cjsim/domain/catalogue/changes.py``)."""
+        return self.domain.change_product(pid, change)
+
     def tick(self, now_us: int | None = None) -> int:
         """Send the webhooks the clock made due; cheap when nothing is. Returns messages made."""
         self._follow_shared_scenarios()

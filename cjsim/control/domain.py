@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response, request
 
 from cjsim.app import json_response
-from cjsim.control import BadInput, _int_arg, _sim, blueprint
+from cjsim.control import BadInput, _body, _int_arg, _sim, blueprint
 from cjsim.domain import order_views as views
 from cjsim.domain.delivery import LOG
 
@@ -99,3 +99,15 @@ def cancel_order(order_id: str) -> Response:
 def catalogue() -> Response:
     """The active catalogue in the pin format (``cjsim serve --catalog FILE`` reads it back)."""
     return json_response(_sim().catalogue.to_dict())
+
+
+@blueprint.patch("/products/<pid>")
+def change_product(pid: str) -> Response:
+    """Change a product's shelf status, prices or stock (``Simulator.change_product``)."""
+    try:
+        out = _sim().change_product(pid, _body())
+    except LookupError as exc:
+        return json_response({"error": str(exc.args[0]) if exc.args else str(exc)}, 404)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    return json_response(out)

@@ -20,8 +20,10 @@ class CatalogueIndex:
     def __init__(self, categories: Sequence[Category], products: Sequence[Product],
                  seed: int | None = None,
                  splits: Mapping[tuple[str, str], tuple[tuple[str, int, int], ...]] | None = None,
-                 ) -> None:
+                 removed: Mapping[str, frozenset[str]] | None = None) -> None:
         self.seed = seed
+        # pid -> vids (upper case) taken off the shelf by a change (cjsim/domain/catalogue/changes.py)
+        self._removed: Mapping[str, frozenset[str]] = dict(removed or {})
         # (vid, country) -> explicit (storageId, cj, factory) rows: a control-API change of one
         # storage's stock (cjsim/domain/catalogue/warehouses.py); the model does not hold them
         self._splits: Mapping[tuple[str, str], tuple[tuple[str, int, int], ...]] = dict(splits or {})
@@ -72,7 +74,20 @@ class CatalogueIndex:
             raise KeyError(product.pid)
         items = list(self.products)
         items[index] = product
-        return type(self)(self.categories, items, seed=self.seed, splits=self._splits)
+        return type(self)(self.categories, items, seed=self.seed, splits=self._splits,
+                          removed=self._removed)
+
+    @property
+    def splits(self) -> Mapping[tuple[str, str], tuple[tuple[str, int, int], ...]]:
+        return self._splits
+
+    def removed_vids(self, pid: str) -> frozenset[str]:
+        """The vids of ``pid`` a change took off the shelf (they answer 1602000)."""
+        return self._removed.get(pid, frozenset())
+
+    def find_product(self, pid: str) -> Product | None:
+        """By pid or alias, online or not; None if unknown (no CJ error)."""
+        return self._by_pid.get(pid.strip().upper())
 
 
     # -- lookups ----------------------------------------------------------------------------

@@ -163,6 +163,11 @@ class ProductViews(WarehouseViews):
                         "stock": self.stock_rows((v,), c, reserved, num=True)})
         return out
 
+    def stock_by_vid_rows(self, v: Variant, reserved: Reserved | None) -> list[dict[str, Any]]:
+        """A STOCK webhook's rows of one variant: the new total per warehouse (cj-api §8.4)."""
+        return [{"vid": v.vid, "areaId": WAREHOUSES[c].area_id, "areaEn": WAREHOUSES[c].area_en,
+                 "countryCode": c, "storageNum": cj + f} for c, cj, f in levels(v, reserved)]
+
     def stock_by_sku(self, sku: str, reserved: Reserved | None = None) -> list[dict[str, Any]]:
         """A variant SKU gives its stock; a product SKU (SPU) the sum over its variants."""
         found = self._by_vsku.get(sku.strip().upper())
