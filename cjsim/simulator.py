@@ -273,6 +273,14 @@ class Simulator:
         accumulated change (see ``cjsim/domain/catalogue/changes.py``)."""
         return self.domain.change_product(pid, change)
 
+    def add_private_stock(self, open_id: int, vid: str, storage: str, units: int) -> dict[str, Any]:
+        """Give an account private inventory: ``units`` of ``vid`` in a storage (its id) or a
+        warehouse country's main storage (``"US"``); negative units take some away. Orders of
+        that account draw these units first (``cjsim/domain/private_stock.py``)."""
+        if self.accounts.get(open_id) is None:
+            raise LookupError(f"no account with openId {open_id}")
+        return self.domain.private.add(open_id, vid, storage, units, self.clock.now_us())
+
     def tick(self, now_us: int | None = None) -> int:
         """Send the webhooks the clock made due; cheap when nothing is. Returns messages made."""
         self._follow_shared_scenarios()

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from cjsim.api import auth, logistics, orders, pay, products, settings, webhooks
+from cjsim.api import (
+    auth,
+    logistics,
+    orders,
+    pay,
+    private_inventory,
+    products,
+    settings,
+    webhooks,
+)
 from cjsim.routes import Route
 
 ROWS: list[Route] = [*auth.ROWS, *settings.ROWS, *products.ROWS, *logistics.ROWS,
-                     *orders.ROWS, *pay.ROWS, *webhooks.ROWS]
+                     *orders.ROWS, *pay.ROWS, *webhooks.ROWS, *private_inventory.ROWS]

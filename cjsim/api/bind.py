@@ -38,3 +38,23 @@ class CatalogueView:
         if self.live_stock:
             kwargs["reserved"] = domain.reserved()
         return getattr(domain.catalogue, self.method)(**kwargs)
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """A route handler for account state: ``sim.domain.<attr>.<method>(openId, **snake params)``.
+
+    ``owner`` is the class of ``sim.domain.<attr>``, so ``tests/api/test_route_fields.py`` can
+    read the method's signature without a simulator.
+    """
+
+    attr: str
+    owner: type
+    method: str
+    clock: bool = False  # also pass now_us (the method changes state on the clock)
+
+    def __call__(self, call: Call) -> Any:
+        kwargs = {snake(name): value for name, value in call.params.items()}
+        if self.clock:
+            kwargs["now_us"] = call.now_us
+        return getattr(getattr(call.sim.domain, self.attr), self.method)(call.open_id, **kwargs)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from cjsim.clock import to_datetime
 from cjsim.domain import logistics as lg
 from cjsim.domain import order_views as views
+from cjsim.domain import private_stock as private
 from cjsim.domain import progress
 from cjsim.domain.accounts import Accounts
 from cjsim.domain.options import DomainOptions
@@ -116,10 +117,22 @@ def _shift_stock(tx: Txn, doc: Doc, sign: int) -> None:
     """Hold (+1) or release (-1) the order's units: per country, and per storage as allocated
     (orders stored before storages existed have no ``allocation``)."""
     country = doc["fromCountryCode"]
-    for line in doc["lines"]:
-        _hold(tx, f"{line['vid']}|{country}", sign * line["quantity"])
-    for vid, storage_id, units in doc.get("allocation") or ():
+    allocation = doc.get("allocation")
+    if allocation is None:  # an order stored before storages: every unit is public stock
+        for line in doc["lines"]:
+            _hold(tx, f"{line['vid']}|{country}", sign * line["quantity"])
+        return
+    for vid, storage_id, units in allocation:  # units from private stock hold nothing here
+        _hold(tx, f"{vid}|{country}", sign * units)
         _hold(tx, f"{vid}|{country}|{storage_id}", sign * units)
+
+
+def _release(tx: Txn, doc: Doc, now_us: int) -> None:
+    """A cancelled or deleted order: public units back to the shelf, private ones to the
+    account."""
+    _shift_stock(tx, doc, -1)
+    private.give_back(tx, doc["openId"], doc.get("privateAllocation") or (), now_us,
+                      doc["orderId"])
 
 
 def _allocate(cat: Catalogue, vid: str, country: str, qty: int, held: Reserved,
@@ -268,17 +281,24 @@ class Orders:
             postage = lg.line_price(start, to, p["logisticName"], weight)
             held = reserved_in(tx)
             allocation: list[list[Any]] = []
-            for vid, qty in needs.items():
-                if cat.available(vid, start, held) < qty:
+            own_units: dict[str, int] = {}
+            homes = [chosen.id] if chosen else [s.id for s in _storages_of(start)]
+            for vid, qty in needs.items():  # the account's private units go first
+                own_units[vid] = min(qty, private.available(tx, open_id, vid, homes))
+                public = qty - own_units[vid]
+                if public and cat.available(vid, start, held) < public:
                     raise CJError(1603000, detail=f"not enough stock of {vid} in {start}")
-                allocation += [[vid, sid, units]
-                               for sid, units in _allocate(cat, vid, start, qty, held, chosen)]
-            home = chosen or _main_storage(allocation, start)
+                if public:
+                    allocation += [[vid, sid, units] for sid, units
+                                   in _allocate(cat, vid, start, public, held, chosen)]
             total = money(products + postage)
             if pay_type == 2 and _balance(tx, open_id) < total:
                 raise CJError(1604000, detail=f"the order costs {total}")
             seq = tx.next_seq("order")
             order_id = new_order_id(now_us, seq)
+            taken = [row for vid, units in own_units.items() if units
+                     for row in private.take(tx, open_id, vid, homes, units, now_us, order_id)]
+            home = chosen or _main_storage([*taken, *allocation], start)
             doc: Doc = {
                 "orderId": order_id, "orderNumber": number, "openId": open_id,
                 "version": version, "payType": pay_type, "status": CREATED,
@@ -287,6 +307,7 @@ class Orders:
                 "trackNumber": None, "steps": None, "fromCountryCode": start,
                 "storageId": home.id if home else None,
                 "storageName": home.name if home else None, "allocation": allocation,
+                "privateAllocation": taken,
                 "logisticName": p["logisticName"],
                 "shipping": {key: p.get(name) for name, key in SHIPPING_FIELDS.items()}
                 | {"countryCode": to},
@@ -405,7 +426,7 @@ class Orders:
             if views.status_at(doc, now_us) not in (CREATED, IN_CART):
                 raise CJError(1603002, detail=f"order {order_id} is {views.status_at(doc, now_us)}")
             doc = {**doc, "status": CANCELLED, "cancelledUs": now_us, "updatedUs": now_us}
-            _shift_stock(tx, doc, -1)
+            _release(tx, doc, now_us)
             tx.put(orders_ns(open_id), doc["orderId"], doc)
         self._after([self._update(doc, now_us, "DELETE")], [doc], f"{doc['orderId']}:release")
         return str(doc["orderId"])
@@ -423,7 +444,7 @@ class Orders:
                 progress.unschedule(tx, doc)
                 tx.delete(TRACKING, doc["trackNumber"])
             doc = {**doc, "status": CANCELLED, "cancelledUs": now_us, "updatedUs": now_us}
-            _shift_stock(tx, doc, -1)
+            _release(tx, doc, now_us)
             tx.put(orders_ns(open_id), doc["orderId"], doc)
         self._after([self._update(doc, now_us)], [doc], f"{doc['orderId']}:cancel")
         return doc
@@ -554,6 +575,12 @@ class Orders:
         self._scheduled()
         self._send([self._update(d, now_us) for d in paid])
         return str(shipment["shipmentId"])
+
+
+def _storages_of(country: str) -> tuple[Storage, ...]:
+    from cjsim.domain.catalogue.warehouses import STORAGES_OF  # lazily: `import cjsim` stays light
+
+    return STORAGES_OF.get(country, ())
 
 
 def _main_storage(allocation: Sequence[Sequence[Any]], country: str) -> Storage | None:

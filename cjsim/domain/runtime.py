@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Union
 from cjsim.domain import progress
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.orders import Orders, reserved_snapshot
+from cjsim.domain.private_stock import PrivateInventory
 from cjsim.domain.webhooks import Message, Webhooks
 from cjsim.store import Store
 
@@ -69,6 +70,7 @@ class Domain:
         self.webhooks = Webhooks(store, now_us, options, self.salt)
         self.orders = Orders(store, lambda: self.catalogue, options, self.salt,
                              self.webhooks.send, self.ensure_ticker)
+        self.private = PrivateInventory(store, lambda: self.catalogue)
         self._ticker: threading.Thread | None = None
         self._ticker_lock = threading.Lock()
         self._stop = threading.Event()

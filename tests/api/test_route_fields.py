@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from cjsim.api.bind import CatalogueView, snake
+from cjsim.api.bind import AccountView, CatalogueView, snake
 from cjsim.domain.catalogue import Catalogue
 from cjsim.params import Field
 from cjsim.routes import Route, default_table, route
@@ -32,6 +32,9 @@ def unconsumed(routes: Iterable[Route], domain: type = Catalogue) -> list[str]:
     problems: list[str] = []
     for r in routes:
         handler = r.handler
+        if isinstance(handler, AccountView):
+            problems += _account_view_problems(r, handler)
+            continue
         if not isinstance(handler, CatalogueView):
             problems.append(f"{r.path}: handler is not a CatalogueView, its fields cannot be checked")
             continue
@@ -48,6 +51,18 @@ def unconsumed(routes: Iterable[Route], domain: type = Catalogue) -> list[str]:
         problems += [f"{r.path}: {handler.method} has no parameter {name}"
                      for name in wanted if name not in params]
     return problems
+
+
+def _account_view_problems(r: Route, handler: AccountView) -> list[str]:
+    method = getattr(handler.owner, handler.method, None)
+    if method is None:
+        return [f"{r.path}: {handler.owner.__name__} has no method {handler.method}"]
+    params = inspect.signature(method).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return [f"{r.path}: {handler.method} swallows unknown keywords (**kwargs)"]
+    wanted = [snake(f.name) for f in r.params] + (["now_us"] if handler.clock else [])
+    return [f"{r.path}: {handler.method} has no parameter {name}"
+            for name in wanted if name not in params]
 
 
 def test_the_product_family_is_in_the_table() -> None:

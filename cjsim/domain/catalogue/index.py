@@ -85,6 +85,14 @@ class CatalogueIndex:
         """The vids of ``pid`` a change took off the shelf (they answer 1602000)."""
         return self._removed.get(pid, frozenset())
 
+    def find_variant(self, vid: str) -> tuple[Product, Variant] | None:
+        """By vid, online or not; None if unknown (no CJ error)."""
+        return self._by_vid.get(vid.strip().upper())
+
+    def find_variant_by_sku(self, sku: str) -> Variant | None:
+        found = self._by_vsku.get(sku.strip().upper())
+        return found[1] if found else None
+
     def find_product(self, pid: str) -> Product | None:
         """By pid or alias, online or not; None if unknown (no CJ error)."""
         return self._by_pid.get(pid.strip().upper())
