@@ -9,6 +9,7 @@ route field the domain does not take is a ``TypeError`` at the first call, and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -31,8 +32,11 @@ class CatalogueView:
 
     method: str
     live_stock: bool = True  # pass ``reserved``: the view reports stock
+    guard: Callable[[Call], None] | None = None  # raises a CJError when the caller may not
 
     def __call__(self, call: Call) -> Any:
+        if self.guard is not None:
+            self.guard(call)
         domain = call.sim.domain
         kwargs = {snake(name): value for name, value in call.params.items()}
         if self.live_stock:

@@ -8,7 +8,12 @@ what orders hold (``sim.domain.reserved()``, read once per request).
 
 from __future__ import annotations
 
-from cjsim.api.bind import CatalogueView
+from decimal import Decimal
+
+from cjsim.api.bind import AccountView, CatalogueView
+from cjsim.call import Call
+from cjsim.domain.my_products import MyProducts
+from cjsim.errors import CJError
 from cjsim.params import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, Field
 from cjsim.routes import Route, route
 from cjsim.shapes import BOOL, INT, NUM, STR, Schema, arr, maybe, obj
@@ -88,6 +93,24 @@ variant_by_vid = CatalogueView("variant_by_vid")
 stock_by_vid = CatalogueView("stock_by_vid")
 stock_by_sku = CatalogueView("stock_by_sku")
 inventory_by_pid = CatalogueView("inventory_by_pid")
+
+
+def _image_search_allowed(call: Call) -> None:
+    """queryProductsByImage is whitelist-only at CJ: the account's ``imageSearch`` flag
+    (``PATCH /__cjsim/accounts/<openId>`` ``{"imageSearch": true}``)."""
+    if call.account is None or not call.account.image_search:
+        raise CJError(1600001, detail="product/queryProductsByImage is open to whitelisted "
+                      "accounts only", reason="not-whitelisted")
+
+
+product_comments = CatalogueView("product_comments", live_stock=False)
+comments = CatalogueView("comments", live_stock=False)
+products_by_image = CatalogueView("query_products_by_image", live_stock=False,
+                                  guard=_image_search_allowed)
+add_to_my_product = AccountView("my_products", MyProducts, "add_to_my_product", clock=True)
+my_product_query = AccountView("my_products", MyProducts, "my_product_query")
+sourcing_create = AccountView("my_products", MyProducts, "sourcing_create", clock=True)
+sourcing_query = AccountView("my_products", MyProducts, "sourcing_query", clock=True)
 warehouse_detail = CatalogueView("warehouse_detail", live_stock=False)
 global_warehouse_list = CatalogueView("global_warehouse_list", live_stock=False)
 
@@ -148,4 +171,35 @@ ROWS: list[Route] = [
           family="storage", summary="Every warehouse country with its storages (stock ids)."),
     route("warehouse/detail", "GET", warehouse_detail, Field("id", "str", required=True, max_len=200),
           family="storage", summary="One storage (sub-warehouse) by id: address, logistics brands."),
+    route("product/productComments", "GET", product_comments,
+          Field("pid", "str", required=True, max_len=200), Field("score", "int", min=1, max=5),
+          *P1, family="products", summary="A product's comments, newest first (P1 paging)."),
+    route("product/comments", "GET", comments,
+          Field("pid", "str", required=True, max_len=200), Field("score", "int", min=1, max=5),
+          *P1, family="products", deprecated=True,
+          summary="Deprecated twin of productComments."),
+    route("product/queryProductsByImage", "POST", products_by_image,
+          Field("image", "str", required=True, max_len=4_000_200),
+          Field("size", "int", min=1, max=50, default=10),
+          family="products", summary="Products like an image (URL or base64); whitelist only."),
+    route("product/addToMyProduct", "POST", add_to_my_product,
+          Field("productId", "str", required=True, max_len=200),
+          family="my-products", summary="Add a product to the account's My Products."),
+    route("product/myProduct/query", "GET", my_product_query,
+          Field("keyword", "str", max_len=200), Field("categoryId", "str", max_len=200),
+          Field("startAt", "datetime"), Field("endAt", "datetime"),
+          Field("pageNumber", "int", min=1, max=1000, default=1),
+          Field("pageSize", "int", min=1, max=100, default=10),
+          family="my-products", summary="The account's My Products, newest added first."),
+    route("product/sourcing/create", "POST", sourcing_create,
+          Field("productName", "str", required=True, max_len=200),
+          Field("productImage", "str", required=True, max_len=500),
+          Field("productUrl", "str", max_len=500), Field("remark", "str", max_len=500),
+          Field("price", "decimal", min=Decimal(0), max=Decimal("99999999.99")),
+          Field("thirdProductId", "str", max_len=200), Field("thirdVariantId", "str", max_len=200),
+          Field("thirdProductSku", "str", max_len=200),
+          family="my-products", summary="Ask CJ to source a product; answered on the clock."),
+    route("product/sourcing/query", "POST", sourcing_query,
+          Field("sourceIds", "list", required=True, min_len=1, max_len=100),
+          family="my-products", summary="Status of sourcing requests (PENDING .. FOUND/FAILED)."),
 ]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from cjsim.domain import progress
+from cjsim.domain.my_products import MyProducts
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.orders import Orders, reserved_snapshot
 from cjsim.domain.private_stock import PrivateInventory
@@ -71,6 +72,7 @@ class Domain:
         self.orders = Orders(store, lambda: self.catalogue, options, self.salt,
                              self.webhooks.send, self.ensure_ticker)
         self.private = PrivateInventory(store, lambda: self.catalogue)
+        self.my_products = MyProducts(store, lambda: self.catalogue, options)
         self._ticker: threading.Thread | None = None
         self._ticker_lock = threading.Lock()
         self._stop = threading.Event()

@@ -20,7 +20,7 @@ from cjsim.domain.catalogue import Catalogue
 from cjsim.params import Field
 from cjsim.routes import Route, default_table, route
 
-CATALOGUE_FAMILIES = {"products", "storage"}
+CATALOGUE_FAMILIES = {"products", "storage", "my-products"}
 
 
 def _catalogue_routes() -> list[Route]:

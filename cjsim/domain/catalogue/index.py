@@ -160,6 +160,10 @@ class CatalogueIndex:
 
     # -- shared pieces ----------------------------------------------------------------------
 
+    def subtree(self, category_id: str) -> set[str]:
+        """The level-3 ids under any category id (itself when level 3); empty if unknown."""
+        return self._subtree(category_id)
+
     def _subtree(self, category_id: str) -> set[str]:
         """The level-3 ids under any category id (itself when level 3); empty if unknown."""
         root = self.category(category_id)
