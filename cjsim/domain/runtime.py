@@ -64,7 +64,7 @@ class Domain:
         self.catalog_seed = catalog_seed
         self._catalogue = load_catalog(catalog)
         # (changes version, the catalogue it was laid over, the result)
-        self._overlay: tuple[int, Catalogue, Catalogue] | None = None
+        self._overlay: tuple[str, Catalogue, Catalogue] | None = None
         self._build_lock = threading.Lock()
         # what makes tracking numbers and messageIds reproducible under a seed
         self.salt = f"seed:{seed}" if seed is not None else secrets.token_hex(16)
@@ -117,13 +117,15 @@ class Domain:
         with self.store.transaction() as tx:
             merged = changes.merge(tx.get(changes.NS, pid), parsed)
             tx.put(changes.NS, pid, merged)
-            version = tx.next_seq("catalogue-version")
+            # a fresh token, not a sequence: sequences restart on reset, and a worker's cached
+            # overlay must never match a version of before the reset
+            version = f"{tx.next_seq('catalogue-version')}-{secrets.token_hex(8)}"
             tx.put(CHANGES_VERSION_NS, CHANGES_VERSION_KEY, {"version": version})
         self.product_changed(before, self.catalogue, pid, parsed, version)
         return {"pid": pid, "change": merged}
 
     def product_changed(self, before: Catalogue, after: Catalogue, pid: str,
-                        change: dict[str, Any], version: int) -> None:
+                        change: dict[str, Any], version: str) -> None:
         """The hook of a catalogue change: the PRODUCT, VARIANT and STOCK messages of CJ's
         webhooks, to every account whose product / stock topic is enabled."""
         from cjsim.domain.product_events import change_messages

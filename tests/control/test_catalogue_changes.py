@@ -228,3 +228,14 @@ def test_full_flow_over_http_change_then_order() -> None:
             assert order["productAmount"] == 2.0
     finally:
         sim.close()
+
+
+def test_a_change_after_reset_is_not_mistaken_for_one_before_it() -> None:
+    """Sequences restart on reset: the overlay a worker cached must not be reused."""
+    with running() as sim:
+        product = sim.catalogue.products[0]
+        sim.change_product(product.pid, {"sellPrice": 2})
+        assert str(sim.catalogue.product(product.pid).sell_price) == "2.00"
+        sim.reset()
+        sim.change_product(product.pid, {"sellPrice": 3})
+        assert str(sim.catalogue.product(product.pid).sell_price) == "3.00"
