@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from cjsim.api.bind import AccountView
 from cjsim.domain.private_stock import FLOW_TYPES, PrivateInventory
-from cjsim.params import Field
+from cjsim.params import INT32_MAX, Field
 from cjsim.routes import Route, route
 from cjsim.shapes import INT, STR, Schema, arr, maybe, obj
 
-PAGE = (Field("pageNum", "int", min=1, default=1),
+PAGE = (Field("pageNum", "int", min=1, max=INT32_MAX, default=1),
         Field("pageSize", "int", min=1, max=100, default=20))
 _PREFIX = "product/stock/privateInventory/"
 
