@@ -9,7 +9,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +23,11 @@ from cjsim.domain.runtime import CatalogSource, Domain
 from cjsim.domain.tokens import Tokens
 from cjsim.faults import NoFaults
 from cjsim.interfaces import Interfaces
+from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange_doc, find
 from cjsim.limits.engine import Limiter, Subject
 from cjsim.pipeline import Pipeline
 from cjsim.profiles import Profile, build_profile
+from cjsim.reqlog import REQUEST_LOG, cj_text
 from cjsim.routes import RouteTable, default_table
 from cjsim.store import Store, open_store
 
@@ -48,7 +50,9 @@ class Simulator:
     ``"frozen"`` moves only when told. ``seed`` makes tokens, keys and request ids
     reproducible (the catalogue is always seeded: ``catalog_seed`` or ``seed`` or a fixed
     default). ``accounts`` are seeded into a fresh store: dicts of ``Accounts.create``
-    keywords, or ``EMAIL:APIKEY[:LEVEL[:verified]]`` strings.
+    keywords, or ``EMAIL:APIKEY[:LEVEL[:verified]]`` strings. The journal keeps the last
+    ``journal_size`` requests whole, each body up to ``journal_body_bytes`` (credentials
+    masked); ``log_requests`` logs one line per CJ request (``cjsim.reqlog``).
     """
 
     def __init__(
@@ -68,6 +72,8 @@ class Simulator:
         store: str | Store | None = None,
         store_prefix: str = "cjsim",
         journal_size: int = 10_000,
+        journal_body_bytes: int = DEFAULT_BODY_BYTES,
+        log_requests: bool = False,
         violations_size: int = 10_000,
         trust_ip_header: bool = False,
         max_body_bytes: int = 1 << 20,
@@ -114,6 +120,12 @@ class Simulator:
         if journal_size < 1:  # an empty journal would make every audit "clean" about nothing
             raise ValueError(f"journal_size must be >= 1, not {journal_size}")
         self.journal_size = journal_size
+        if isinstance(journal_body_bytes, bool) or not isinstance(journal_body_bytes, int) \
+                or journal_body_bytes < 0:
+            raise ValueError(f"journal_body_bytes must be an int >= 0, not {journal_body_bytes!r}")
+        self.journal_body_bytes = journal_body_bytes  # of each body the journal keeps (0: none)
+        # one INFO line per CJ request on the "cjsim.requests" logger (cjsim serve: on)
+        self.log_requests = log_requests
         # mixed into seeded request ids: the pytest plugin sets the test's id, so two tests with
         # one seed never share a request id (a --cj-report names each request once)
         self.request_scope = ""
@@ -369,20 +381,40 @@ class Simulator:
         call.notes["requestId"] = rid
         return rid
 
-    def journal_call(self, call: Any, code: int | None, status: int, request_id: str | None) -> None:
+    def journal_call(self, call: Any, code: int | None, status: int, request_id: str | None, *,
+                     message: str | None = None, answer: bytes | None = None,
+                     answer_headers: Sequence[tuple[str, str]] = ()) -> None:
+        """Journal one CJ request: the list entry (small, what the audit reads), and beside
+        it the exchange (query, headers, bodies: masked, bounded), then its log line."""
+        detail = call.notes.get("detail")
         entry = {
             "id": call.journal_id, "timeUs": call.now_us, "method": call.method,
             "path": mask_secrets(call.path), "openId": call.account.open_id if call.account else None,
             "code": code, "status": status, "ip": call.ip, "requestId": request_id,
+            "message": mask_secrets(message) if message else message, "rule": call.notes.get("rule"),
+            "detail": mask_secrets(detail) if detail else None,
+            # wall-clock time the server spent on it (call.started_ns: perf_counter_ns)
+            "latencyUs": (time.perf_counter_ns() - call.started_ns) // 1000 if call.started_ns else 0,
         }
         if call.subject is not None and call.account is None and not call.subject.startswith("cred:"):
             entry["openId"] = int(call.subject)
-        entry.update({k: v for k, v in call.notes.items() if k in ("rule", "reason", "tokenId", "fault")})
+        entry.update({k: v for k, v in call.notes.items() if k in ("reason", "tokenId", "fault")})
         entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.audit)
         self.store.append(JOURNAL, entry, self.journal_size)
+        doc = exchange_doc(entry, call, status, answer, answer_headers, self.journal_body_bytes)
+        with self.store.transaction() as tx:  # the exchange leaves with its entry
+            tx.put(EXCHANGE, str(call.journal_id), doc)
+            if call.journal_id > self.journal_size:
+                tx.delete(EXCHANGE, str(call.journal_id - self.journal_size))
+        if self.log_requests and REQUEST_LOG.isEnabledFor(logging.INFO):
+            REQUEST_LOG.info("%s", cj_text(entry), extra={"cj": entry})
+
+    def journal_entry(self, journal_id: int) -> dict[str, Any] | None:
+        """The whole entry of a journal id (request and answer), None if unknown or evicted."""
+        return find(self, journal_id)
 
     def journal(self, limit: int | None = None, since_id: int | None = None) -> list[dict[str, Any]]:
-        return [_public_time(e) for e in self.store.tail(JOURNAL, limit, since_id)]
+        return [public_time(e) for e in self.store.tail(JOURNAL, limit, since_id)]
 
     def record_violation(self, call: Any, rule_id: str, rejected: bool,
                          limit: int | None = None, used: int | None = None) -> None:
@@ -398,7 +430,7 @@ class Simulator:
         }, self.violations_size)
 
     def violations(self, since_id: int | None = None) -> list[dict[str, Any]]:
-        return [_public_time(e) for e in self.store.tail(VIOLATIONS, None, since_id)]
+        return [public_time(e) for e in self.store.tail(VIOLATIONS, None, since_id)]
 
     def clear_violations(self) -> None:
         self.store.clear_log(VIOLATIONS)
@@ -435,7 +467,7 @@ def _counts_across_reset(name: str) -> bool:
     return name in _KEPT_SEQS or name.startswith("log:")
 
 
-def _public_time(entry: dict[str, Any]) -> dict[str, Any]:
+def public_time(entry: dict[str, Any]) -> dict[str, Any]:
     out = {"id": entry["id"], "time": iso(entry["timeUs"])}
     out.update((k, v) for k, v in entry.items() if k not in ("id", "timeUs"))
     return out
