@@ -143,7 +143,7 @@ def har_entry(entry: Mapping[str, Any], doc: Mapping[str, Any] | None, origin: s
     }
     if doc["b"] is not None:
         request["postData"] = {"mimeType": _mime(doc["h"]) or "application/octet-stream",
-                               "params": [], "text": doc["b"]}
+                               "text": doc["b"]}
     status = int(doc["s"])
     content: dict[str, Any] = {"size": max(doc["rs"], 0), "mimeType": _mime(doc["rh"]) or "x-unknown"}
     if doc["r"] is not None:
