@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jsonschema
 import pytest
@@ -164,3 +165,44 @@ def test_the_schema_refuses_what_har_viewers_refuse() -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"log": {"version": "1.2", "creator": {"name": "x", "version": "1"},
                                      "entries": [], "extra": 1}}, HAR_SCHEMA)
+
+
+def test_credentials_never_appear_in_full_in_the_journal_the_har_or_the_log(
+        make_sim: Callable[..., Simulator], caplog: pytest.LogCaptureFixture) -> None:
+    sim = make_sim(seed=11, log_requests=True)
+    account = sim.account("dev@example.com", level="free")
+    key = account.api_key
+    with BackgroundServer(sim.app) as server, caplog.at_level("INFO"):
+        login = requests.post(server.url(TOKEN), json={"apiKey": key}, timeout=10).json()["data"]
+        token, refresh = login["accessToken"], login["refreshToken"]
+        for query in (f"apiKey={quote(key)}", f"api_key={quote(key)}", f"%61piKey={quote(key)}",
+                      f"APIKEY={quote(key)}", f"access_token={quote(token)}"):
+            sim.clock.advance(2)
+            requests.get(server.url("setting/get") + "?" + query, headers={"CJ-Access-Token": token},
+                         timeout=10)
+        sim.clock.advance(2)
+        requests.post(server.url("authentication/refreshAccessToken"), timeout=10,
+                      data=b'{"refreshToken": "%s", "\\u0061piKey": "%s"}' % (refresh.encode(), key.encode()),
+                      headers={"Content-Type": "application/json"})
+        sim.clock.advance(2)
+        requests.post(server.url(TOKEN), data=b'{"apiKey": "%s"' % key.encode(), timeout=10,
+                      headers={"Content-Type": "application/json"})  # broken JSON: kept as text
+        entries = _control(server, "journal").json()["entries"]
+        wholes = [_control(server, f"journal/{e['id']}").text for e in entries]
+        har = _control(server, "journal.har").text
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert len(entries) == 8 and "setting/get" in logged
+    secrets = {"apiKey": key, "token": token, "refreshToken": refresh}
+    for name, secret in secrets.items():
+        for where, text in (("journal entry", "\n".join(wholes)), ("HAR", har), ("log", logged)):
+            assert secret not in text and quote(secret) not in text, f"{name} in full in the {where}"
+    # not vacuous: the requests were kept, with the credentials masked
+    queries = [json.loads(w)["request"]["query"] for w in wholes[1:6]]
+    assert [list(q) for q in queries] == [["apiKey"], ["api_key"], ["apiKey"], ["APIKEY"], ["access_token"]]
+    assert queries[0]["apiKey"] == f"{key[:4]}…{key[-4:]}"
+    assert json.loads(wholes[1])["request"]["headers"]["Cj-Access-Token"] == f"{token[:4]}…{token[-4:]}"
+    refreshed = json.loads(wholes[6])["request"]["body"]
+    assert refreshed == {"refreshToken": f"{refresh[:4]}…{refresh[-4:]}", "apiKey": f"{key[:4]}…{key[-4:]}"}
+    assert json.loads(wholes[7])["request"]["body"] == f'{{"apiKey": "{key[:4]}…{key[-4:]}"'
+    answer = json.loads(wholes[0])["response"]["body"]["data"]
+    assert answer["accessToken"] == f"{token[:4]}…{token[-4:]}"
