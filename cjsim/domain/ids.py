@@ -88,12 +88,14 @@ SECRET_NAMES = frozenset({"apikey", "password", "passwd", "pwd", "token", "acces
 SECRET_SUFFIXES = ("token", "apikey", "secret", "password", "authorization", "cookie")
 # name=value in a query string or a log line (the name may be percent-encoded)
 _PAIR = re.compile(r"(?P<name>[^\s=&?;#\"'<>]+)=(?P<value>[^\s&;#\"'<>]*)")
-# "name": value in JSON text, also cut short (a bounded body). Only names that could be a
-# credential's reach the callback: a long answer is scanned, not walked pair by pair.
-_JSON_PAIR = re.compile(
-    r'"(?P<name>(?:[^"\\]|\\.){0,60}?(?i:key|token|secret|pass|pwd|auth|sig|cookie|\\u|%)'
-    r'(?:[^"\\]|\\.){0,60}?)"\s*:\s*(?:"(?P<text>(?:[^"\\]|\\.)*\\?)(?P<close>"?)'
-    r'|(?P<bare>[^\s,}\]"]+))')
+_PAIR_DELIMS = frozenset(" \t\r\n=&?;#\"'<>")
+# "name": value in JSON text, also cut short at the end of the text (a bounded body)
+_JSON_PAIR = re.compile(r'"(?P<name>[^"\\]*(?:\\.[^"\\]*)*)"\s*:\s*(?:"(?P<text>[^"\\]*(?:\\.[^"\\]*)*\\?)'
+                        r'(?P<close>"?)|(?P<bare>[^\s,}\]"]+))')
+# what every credential's name contains (decoded or not, lower-cased): only pairs whose
+# name holds one are looked at, so a long answer is searched (str.find), not walked
+_HINTS = ("key", "token", "secret", "pass", "pwd", "auth", "sig", "cookie", "\\u", "%")
+_HINT = re.compile("|".join(re.escape(h) for h in _HINTS), re.IGNORECASE)
 # credentials by their shape, wherever they appear (a key pasted into a path, say)
 _SHAPES = re.compile(r"CJ\d+(?:@|%40)api(?:@|%40)[0-9a-fA-F]{32}"
                      r"|API(?:@|%40)CJ\d+(?:@|%40)CJ(?::|%3A)[A-Za-z0-9._~%-]+", re.IGNORECASE)
@@ -119,13 +121,70 @@ def mask_secrets(text: str) -> str:
     every JSON ``"name": value`` whose name is one (``"\\u0061piKey"`` too; a string cut
     short at the end of the text included), and anything shaped like a CJ API key or token,
     masked. The one masking function."""
-    if "=" in text:
-        text = _PAIR.sub(_mask_pair, text)
-    if '"' in text:
-        text = _JSON_PAIR.sub(_mask_json_pair, text)
-    if "@" in text or "%40" in text.upper():
+    pairs, quoted = "=" in text, '"' in text
+    if pairs or quoted:
+        spans = _hints(text)
+        if spans and pairs:
+            masked = _scan(text, spans, _PAIR, _pair_start, _mask_pair)
+            if masked is not text:
+                text, spans = masked, _hints(masked)
+        if spans and quoted:
+            text = _scan(text, spans, _JSON_PAIR, _quote_start, _mask_json_pair)
+    if "@" in text or "%40" in text:
         text = _SHAPES.sub(lambda m: mask(m.group(0)) or "***", text)
     return text
+
+
+def _hints(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every ``_HINTS`` word in ``text``, any case, in order."""
+    lowered = text.lower()  # (an ASCII text is lowered in C at memory speed)
+    if len(lowered) != len(text):  # a character whose lower case is longer: positions differ
+        return [m.span() for m in _HINT.finditer(text)]
+    spans = []
+    for word in _HINTS:
+        at = lowered.find(word)
+        while at >= 0:
+            spans.append((at, at + len(word)))
+            at = lowered.find(word, at + 1)
+    spans.sort()
+    return spans
+
+
+def _pair_start(text: str, at: int, floor: int) -> int:
+    """Where the ``name=`` around position ``at`` begins."""
+    start = at
+    while start > floor and text[start - 1] not in _PAIR_DELIMS:
+        start -= 1
+    return start
+
+
+def _quote_start(text: str, at: int, floor: int) -> int:
+    """The quote that opens the JSON string around position ``at``."""
+    return text.rfind('"', floor, at)
+
+
+def _scan(text: str, spans: list[tuple[int, int]], pair: re.Pattern[str],
+          start_of: Callable[[str, int, int], int], replace: Callable[[re.Match[str]], str]) -> str:
+    """``text`` with ``replace`` applied to each ``pair`` whose name holds a hint (``spans``)."""
+    parts: list[str] = []
+    done = pos = 0
+    for hint_start, hint_end in spans:
+        if hint_start < pos:
+            continue
+        start = start_of(text, hint_start, done)
+        found = pair.match(text, start) if start >= 0 else None
+        if found is None or found.end("name") < hint_end:  # the hint is not in a pair's name
+            pos = hint_end
+            continue
+        new = replace(found)
+        if new != found.group(0):
+            parts += [text[done:found.start()], new]
+            done = found.end()
+        pos = max(found.end(), hint_end)
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _mask_pair(match: re.Match[str]) -> str:

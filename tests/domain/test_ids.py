@@ -40,3 +40,10 @@ def test_query_pairs_and_shapes() -> None:
     assert KEY not in mask_secrets(f"/api2.0/v1/{KEY}/x")  # a key pasted into a path
     assert mask_pairs([("CJ-Access-Token", TOKEN), ("Accept", "*/*"), ("Cookie", "session=abcdefghijk")]) == \
         [("CJ-Access-Token", f"{TOKEN[:4]}…{TOKEN[-4:]}"), ("Accept", "*/*"), ("Cookie", "sess…hijk")]
+
+
+def test_texts_whose_lower_case_is_longer_and_mixed_pairs() -> None:
+    """'İ'.lower() is two characters: positions are found another way, still masked."""
+    text = '{"name": "İstanbul", "apiKey": "%s"} apiKey=%s' % (KEY, KEY)  # noqa: UP031
+    masked = mask_secrets(text)
+    assert KEY not in masked and "İstanbul" in masked and masked.count(f"{KEY[:4]}…{KEY[-4:]}") == 2
