@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cjsim import jsonenc
 from cjsim.domain.ids import mask_pairs, mask_secrets
+from cjsim.pipeline import JSON_HEADERS
 
 if TYPE_CHECKING:
     from cjsim.call import Call
@@ -52,18 +53,21 @@ def request_headers(call: Call) -> list[tuple[str, str]]:
     return mask_pairs(pairs)
 
 
-def exchange_doc(entry: Mapping[str, Any], call: Call, status: int, answer: bytes | None,
+def exchange_doc(call: Call, status: int, answer: bytes | None,
                  answer_headers: Sequence[tuple[str, str]], limit: int) -> dict[str, Any]:
-    """The stored document of one exchange (masked, bounded); ``e`` is its list entry, so
-    one read answers ``GET /__cjsim/journal/<id>``."""
+    """The stored document of one exchange (masked, bounded). Short keys, and the answer's
+    headers left out when they are the envelope's own (JSON, its length): the journal
+    keeps 10,000 of these."""
     body, body_size, body_cut = bounded_text(call.raw_body, limit)
     reply, reply_size, reply_cut = bounded_text(answer, limit)
+    headers: list[list[str]] | None = [list(p) for p in answer_headers]
+    if headers == [[*JSON_HEADERS[0]], ["Content-Length", str(reply_size)]]:
+        headers = None
     return {
-        "e": entry,
         "q": [list(p) for p in mask_pairs(call.query.items(multi=True))] if call.query else [],
         "h": [list(p) for p in request_headers(call)],
         "b": body, "bs": body_size, "bc": body_cut,
-        "s": status, "rh": [list(p) for p in answer_headers],
+        "s": status, "rh": headers,
         "r": reply, "rs": reply_size, "rc": reply_cut,
     }
 
@@ -88,11 +92,14 @@ def _as_dict(pairs: Iterable[Sequence[str]]) -> dict[str, Any]:
     return out
 
 
-def full_entry(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """``GET /__cjsim/journal/<id>``: the list entry plus its request and answer."""
-    from cjsim.simulator import public_time
+def _answer_headers(doc: Mapping[str, Any]) -> list[Sequence[str]]:
+    if doc["rh"] is not None:
+        return list(doc["rh"])
+    return [JSON_HEADERS[0], ("Content-Length", str(doc["rs"]))]
 
-    entry = public_time(dict(doc["e"]))
+
+def full_entry(entry: Mapping[str, Any], doc: Mapping[str, Any]) -> dict[str, Any]:
+    """``GET /__cjsim/journal/<id>``: the list entry plus its request and answer."""
     out = dict(entry)
     out["request"] = {
         "method": entry["method"], "path": entry["path"], "query": _as_dict(doc["q"]),
@@ -100,7 +107,7 @@ def full_entry(doc: Mapping[str, Any]) -> dict[str, Any]:
         "bodySize": doc["bs"], "bodyCut": doc["bc"],
     }
     out["response"] = {
-        "status": doc["s"], "headers": _as_dict(doc["rh"]), "body": _body(doc["r"], doc["rc"]),
+        "status": doc["s"], "headers": _as_dict(_answer_headers(doc)), "body": _body(doc["r"], doc["rc"]),
         "bodySize": doc["rs"], "bodyCut": doc["rc"],
     }
     return out
@@ -109,7 +116,10 @@ def full_entry(doc: Mapping[str, Any]) -> dict[str, Any]:
 def find(sim: Simulator, journal_id: int) -> dict[str, Any] | None:
     """The whole entry of a journal id, or None when unknown or evicted."""
     doc = sim.store.get(EXCHANGE, str(journal_id))
-    return None if doc is None else full_entry(doc)
+    if doc is None:
+        return None
+    entry = next((e for e in sim.journal(since_id=journal_id - 1) if e["id"] == journal_id), None)
+    return None if entry is None else full_entry(entry, doc)
 
 
 # -- HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) ----------------------------
@@ -145,7 +155,8 @@ def har_entry(entry: Mapping[str, Any], doc: Mapping[str, Any] | None, origin: s
         request["postData"] = {"mimeType": _mime(doc["h"]) or "application/octet-stream",
                                "text": doc["b"]}
     status = int(doc["s"])
-    content: dict[str, Any] = {"size": max(doc["rs"], 0), "mimeType": _mime(doc["rh"]) or "x-unknown"}
+    answer_headers = _answer_headers(doc)
+    content: dict[str, Any] = {"size": max(doc["rs"], 0), "mimeType": _mime(answer_headers) or "x-unknown"}
     if doc["r"] is not None:
         content["text"] = doc["r"]
     if doc["rc"]:
@@ -158,7 +169,7 @@ def har_entry(entry: Mapping[str, Any], doc: Mapping[str, Any] | None, origin: s
         "request": request,
         "response": {
             "status": status, "statusText": REASONS.get(status, ""), "httpVersion": "HTTP/1.1",
-            "cookies": [], "headers": _har_pairs(doc["rh"]), "content": content,
+            "cookies": [], "headers": _har_pairs(answer_headers), "content": content,
             "redirectURL": "", "headersSize": -1, "bodySize": max(doc["rs"], -1),
         },
         "cache": {},

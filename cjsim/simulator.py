@@ -401,7 +401,7 @@ class Simulator:
         entry.update({k: v for k, v in call.notes.items() if k in ("reason", "tokenId", "fault")})
         entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.audit)
         self.store.append(JOURNAL, entry, self.journal_size)
-        doc = exchange_doc(entry, call, status, answer, answer_headers, self.journal_body_bytes)
+        doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes)
         with self.store.transaction() as tx:  # the exchange leaves with its entry
             tx.put(EXCHANGE, str(call.journal_id), doc)
             if call.journal_id > self.journal_size:
