@@ -410,7 +410,10 @@ class CJRequestHandler(WSGIRequestHandler):
         if self.quiet:
             return
         path = getattr(self, "path", "") or ""
-        status = int(code) if str(code).isdigit() else 0
+        try:
+            status = int(code)
+        except (TypeError, ValueError):
+            status = 0
         if self._app_answered and (path == API_PREFIX or path.startswith(API_PREFIX + "/")
                                    or status < 400):
             return
