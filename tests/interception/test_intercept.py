@@ -20,7 +20,7 @@ from urllib3.util.retry import Retry
 
 import cjsim
 from cjsim import CJRealHostError, Simulator
-from cjsim.interception import CJ_BASE_URL, TABLE
+from cjsim.interception import CJ_BASE_URL, TABLE, Route
 from cjsim.server import BackgroundServer
 
 CJ = CJ_BASE_URL
@@ -267,3 +267,35 @@ def test_patch_sleep_moves_the_simulators_clock_not_the_wall() -> None:
         assert time.monotonic() - started < 5
         assert sim.clock.now_us() - before >= 300_000_000
     assert time.sleep.__module__ == "time"
+
+
+class Refusing(Route):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused = 0
+
+    def handle(self, request: Any) -> Any:
+        self.refused += 1
+        raise CJRealHostError(f"{request.method} {request.url} refused ({request.stack})")
+
+
+def test_a_refusal_surfaces_as_itself_from_every_stack_and_is_never_retried() -> None:
+    route = Refusing().start()
+    try:
+        session = requests.Session()
+        session.mount("https://", HTTPAdapter(max_retries=Retry(total=3, backoff_factor=0)))
+        with pytest.raises(CJRealHostError, match=r"GET .*setting/get refused \(urllib3\)"):
+            session.get(f"{CJ}/setting/get", timeout=5)
+        with pytest.raises(CJRealHostError, match=r"refused \(httpx\)"):
+            httpx.get(f"{CJ}/setting/get")
+
+        async def fetch() -> int:
+            async with aiohttp.ClientSession() as client, client.get(f"{CJ}/setting/get") as answer:
+                return answer.status
+
+        with pytest.raises(CJRealHostError, match=r"refused \(aiohttp\)"):
+            asyncio.run(fetch())
+    finally:
+        route.stop()
+    assert route.refused == 3  # once per stack: neither urllib3's Retry nor aiohttp's retry repeats it
+    assert originals() == BEFORE
