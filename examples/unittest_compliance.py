@@ -22,7 +22,9 @@ class CJComplianceTest(unittest.TestCase):
     def setUp(self) -> None:
         # a fresh simulator per test; time.sleep advances its clock instead of waiting
         self.sim = self.enterContext(cjsim.intercept(patch_sleep=True))
-        self.account = self.sim.account(level="free")
+        api_key = self.sim.account(level="free").api_key  # shown in full on creation only
+        assert api_key is not None
+        self.api_key = api_key
 
     def assert_clean(self) -> None:
         findings = audit(self.sim)
@@ -30,13 +32,13 @@ class CJComplianceTest(unittest.TestCase):
             self.fail(render(findings))
 
     def test_well_behaved_client_respects_cj_rules(self) -> None:
-        client = WellBehavedClient(self.account.api_key)
+        client = WellBehavedClient(self.api_key)
         for _ in range(10):
             client.get_balance()
         self.assert_clean()
 
     def test_misbehaving_client_respects_cj_rules(self) -> None:
-        client = MisbehavingClient(self.account.api_key)
+        client = MisbehavingClient(self.api_key)
         for _ in range(10):
             client.get_balance()
         self.assert_clean()
