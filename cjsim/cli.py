@@ -348,6 +348,8 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     base = f"http://{host}:{server.server_port}"
     print(f"cjsim {__version__} serving CJ API 2.0 at {base}/api2.0/v1", flush=True)
     print(f"control API: {base}/__cjsim/  store: {sim.store.url}", flush=True)
+    print(f"dashboard: {base}/__cjsim/ui" + ("  (append #token=<admin token>, or type it in the page)"
+                                            if args.admin_token else ""), flush=True)
     print(f"clock: {sim.clock.snapshot()['now']} ({'frozen' if sim.clock.frozen else 'flowing'})"
           f", profile: {sim.profile.name}, strictness: {sim.profile.strictness}", flush=True)
     if sim.resumed and not args.store.startswith("memory"):
