@@ -31,6 +31,29 @@ class StoreUnavailable(Exception):
 # within one period of that instant when it finally reaches the limiter.
 LATE_SLACK_US = 10_000_000
 
+# Log entries are appended in id order, save a few writers racing between taking an id and
+# appending: a ``since`` read walks back from the newest and stops once this many entries
+# in a row are at or below ``since`` (a dashboard polling every 500 ms reads a few entries,
+# not the whole ring).
+SINCE_SLACK = 64
+
+
+def newer_than(newest_first: Iterable[Doc], since_id: int) -> list[Doc]:
+    """The entries with an id above ``since_id``, in log order, from the log read newest
+    first; stops ``SINCE_SLACK`` older entries past the last newer one."""
+    out: list[Doc] = []
+    older = 0
+    for entry in newest_first:
+        if entry["id"] > since_id:
+            out.append(entry)
+            older = 0
+        else:
+            older += 1
+            if older >= SINCE_SLACK:
+                break
+    out.reverse()
+    return out
+
 
 def prune_before(check_period_us: int, now_us: int) -> int:
     """Sliding hits at or below this instant can be forgotten."""

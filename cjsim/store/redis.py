@@ -31,6 +31,7 @@ from redis.exceptions import RedisError
 from cjsim.clock import ClockState
 from cjsim.store.base import (
     DELETED,
+    SINCE_SLACK,
     Doc,
     LimitResult,
     Store,
@@ -38,6 +39,7 @@ from cjsim.store.base import (
     Txn,
     WindowCheck,
     check_prefix,
+    newer_than,
     overlay,
     prune_before,
     sorted_items,
@@ -317,11 +319,12 @@ class RedisStore(Store):
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
         if limit is not None and limit <= 0:
             return []
-        with self._guard():
-            raw = self._client.lrange(self._k("l", log), 0, -1)
-        entries = sorted((orjson.loads(r) for r in raw), key=lambda e: e["id"])
         if since_id is not None:
-            entries = [e for e in entries if e["id"] > since_id]
+            entries = self._newer(log, since_id)
+        else:
+            with self._guard():
+                raw = self._client.lrange(self._k("l", log), 0, -1)
+            entries = sorted((orjson.loads(r) for r in raw), key=lambda e: e["id"])
         if limit is not None:
             entries = entries[-limit:]
         return entries
@@ -329,6 +332,19 @@ class RedisStore(Store):
     def clear_log(self, log: str) -> None:
         with self._guard():
             self._client.delete(self._k("l", log))
+
+    def _newer(self, log: str, since_id: int) -> list[Doc]:
+        """Entries above ``since_id`` read from the list's end in growing chunks: a poller
+        that keeps up fetches one small chunk, not the whole log."""
+        chunk = 4 * SINCE_SLACK
+        while True:
+            with self._guard():
+                raw = self._client.lrange(self._k("l", log), -chunk, -1)
+            newest_first = [orjson.loads(r) for r in reversed(raw)]
+            older = sum(1 for e in newest_first if e["id"] <= since_id)
+            if len(raw) < chunk or older >= SINCE_SLACK:
+                return sorted(newer_than(newest_first, since_id), key=lambda e: e["id"])
+            chunk *= 4
 
     # -- clock -----------------------------------------------------------------------------
     def load_clock(self) -> ClockState | None:
