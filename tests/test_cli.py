@@ -76,6 +76,9 @@ def test_serve_with_given_accounts_and_frozen_clock() -> None:
         root = found["base"].rsplit("/api2.0", 1)[0]
         clock = requests.get(f"{root}/__cjsim/clock", timeout=5).json()
         assert clock == {"now": "2026-01-05T10:00:00+08:00", "epoch": 1767578400.0, "frozen": True}
+        assert f"dashboard: {root}/__cjsim/ui\n" in found["banner"]  # the link a new user opens
+        page = requests.get(f"{root}/__cjsim/ui", timeout=5)
+        assert page.headers["Content-Type"].startswith("text/html") and "cjsim dashboard" in page.text
         account = requests.get(f"{root}/__cjsim/accounts/{found['open_id']}", timeout=5).json()
         assert (account["level"], account["verified"]) == (3, True)
     finally:

@@ -22,11 +22,16 @@
 
   // -- access: the admin token, when the simulator has one -----------------------------------
   const TOKEN_KEY = "cjsim-admin-token";
-  const fromHash = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  if (fromHash) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(fromHash[1]));
+  function tokenFromHash() {
+    const found = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+    if (!found) return false;
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(found[1]));
     history.replaceState(null, "", location.pathname + location.search);  // out of the address bar
+    $("token-form").classList.add("hidden");
+    return true;
   }
+  tokenFromHash();
+  window.addEventListener("hashchange", () => { if (tokenFromHash()) refreshAll(); });
   $("token-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     sessionStorage.setItem(TOKEN_KEY, $("token-input").value.trim());
