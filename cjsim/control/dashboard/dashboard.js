@@ -195,14 +195,19 @@
 
   // -- chart: requests per second per account, simulated time -------------------------------
   let chart = null, chartKey = "";
+  const offsetSeconds = (iso) => {
+    const m = /([+-])(\d\d):(\d\d)$/.exec(iso || "");
+    return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
+  };
   function chartData() {
     const entries = state.entries;
     if (!entries.length) return null;
     const last = Math.floor(entries[entries.length - 1].t / 1000);
+    const shift = offsetSeconds(entries[entries.length - 1].time);
     const first = last - CHART_SECONDS + 1;
     const ids = [...new Set(entries.filter((e) => e.t / 1000 >= first && e.openId !== null && e.openId !== undefined).map((e) => e.openId))].sort();
     const xs = [];
-    for (let s = first; s <= last; s++) xs.push(s);
+    for (let s = first; s <= last; s++) xs.push(s + shift);  // wall time in the simulator's zone
     const counts = new Map(ids.map((id) => [id, new Array(xs.length).fill(0)]));
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i];
@@ -235,6 +240,7 @@
       chartKey = built.key;
       chart = new uPlot({
         width: Math.max(300, box.clientWidth - 8), height: 220,
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"),  // x is already shifted
         scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(2, max + 1)] } },
         axes: [{}, { label: "requests / s" }],
         series: [{ label: "time" }, ...built.series],
@@ -409,6 +415,10 @@
   $("audit-button").addEventListener("click", () => pollAudit(true).catch(failed));
 
   // -- scenario and webhooks -------------------------------------------------------------------
+  // {"path": "product/list", "probability": 0.2} -> path=product/list probability=0.2
+  const brief = (obj) => (obj && typeof obj === "object" ? Object.entries(obj).map(([k, v]) =>
+    k + "=" + (typeof v === "object" ? JSON.stringify(v) : v)).join(" ") : String(obj ?? ""));
+
   async function pollScenario() {
     const data = await api("/scenario");
     const box = clear($("scenario"));
@@ -416,18 +426,18 @@
     if (data.faults.length) {
       const body = el("tbody");
       for (const f of data.faults) {
-        const rest = Object.assign({}, f);
-        for (const k of ["fired", "calls", "id", "name", "kind"]) delete rest[k];
-        body.append(el("tr", {}, el("td", { text: f.id || f.name || f.kind || "fault" }), el("td", { class: "num", text: String(f.fired ?? "–") }),
-          el("td", { class: "num", text: String(f.calls ?? "–") }), el("td", { text: JSON.stringify(rest) })));
+        body.append(el("tr", {}, el("td", { text: (f.scenario ? f.scenario + " #" : "#") + (f.index ?? "") }),
+          el("td", { class: "num" + (f.fired ? " bad" : ""), text: String(f.fired ?? "–") }),
+          el("td", { class: "num", text: String(f.calls ?? "–") }),
+          el("td", { class: "wrap", text: brief(f.match) + " → " + brief(f.action) })));
       }
       box.append(el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: "fault" }), el("th", { text: "fired" }),
-        el("th", { text: "calls" }), el("th", { text: "details" }))), body));
+        el("th", { text: "calls" }), el("th", { text: "match → action" }))), body));
     }
     if (data.timeline.length) {
       box.append(el("h3", { text: "Timeline" }));
       const list = el("ul");
-      for (const step of data.timeline) list.append(el("li", { text: typeof step === "string" ? step : JSON.stringify(step) }));
+      for (const step of data.timeline) list.append(el("li", { class: "wrap", text: typeof step === "string" ? step : brief(step) }));
       box.append(list);
     }
   }
