@@ -102,6 +102,15 @@ def login(server: BackgroundServer, email: str) -> str:
     return str(answer["data"]["accessToken"])
 
 
+_tokens: dict[str, str] = {}
+
+
+def login_or_reuse(server: BackgroundServer, email: str = "prime@example.com") -> str:
+    if email not in _tokens:
+        _tokens[email] = login(server, email)
+    return _tokens[email]
+
+
 def control(server: BackgroundServer, path: str, body: dict[str, Any]) -> Any:
     return requests.post(server.url(f"/__cjsim/{path}"), json=body, timeout=5).json()
 
@@ -155,7 +164,7 @@ def test_the_account_panel_shows_the_qps_window_filling(page: WebDriver, server:
                                                         sim: Simulator) -> None:
     control(server, "clock", {"freeze": True})
     control(server, "clock", {"advance": 5})  # an empty window
-    token = login(server, "prime@example.com")
+    token = login_or_reuse(server)
     for _ in range(3):
         requests.get(server.url("product/list"), headers={"CJ-Access-Token": token}, timeout=5)
     open_id = next(a.open_id for a in sim.accounts.all() if a.email == "prime@example.com")
@@ -193,6 +202,20 @@ def test_a_click_shows_the_request_in_full_with_secrets_masked(page: WebDriver, 
         assert "keeps no more about this request" in text
     logged = [e["message"] for e in page.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
     assert all(f"/__cjsim/journal/{last['id']} " in m and "404" in m for m in logged), logged
+
+
+def test_the_scenario_panel_shows_each_fault_firing(page: WebDriver, server: BackgroundServer) -> None:
+    control(server, "scenario", {"name": "busy-once", "faults": [
+        {"match": {"path": "product/getCategory", "calls": [1]}, "action": {"code": 1600000}}]})
+    token = login_or_reuse(server)
+    for _ in range(2):
+        requests.get(server.url("product/getCategory"), headers={"CJ-Access-Token": token}, timeout=5)
+    row = wait_for(lambda: [r for r in page.find_elements(By.CSS_SELECTOR, "#scenario tbody tr")
+                            if r.text.startswith("busy-once")], what="the fault's row")[0]
+    wait_for(lambda: [td.text for td in row.find_elements(By.TAG_NAME, "td")][1:3] == ["1", "2"],
+             what="fired 1 of 2 calls")
+    assert "path=product/getCategory" in row.text and "code=1600000" in row.text
+    requests.delete(server.url("/__cjsim/scenario"), timeout=5)
 
 
 def test_the_reset_button_asks_first(page: WebDriver, server: BackgroundServer) -> None:

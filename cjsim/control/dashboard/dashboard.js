@@ -294,7 +294,7 @@
         el("td", { class: "num", text: String(e.id) }), el("td", { text: shortTime(e.time), title: e.time || "" }),
         el("td", { text: e.method }), el("td", { text: (e.path || "").replace("/api2.0/v1/", "") , title: e.path || "" }),
         el("td", { text: accountLabel(e.openId) }), el("td", { class: "code", text: e.code === null || e.code === undefined ? "–" : String(e.code) }),
-        el("td", { class: "rule", text: e.rule || (e.fault ? "fault " + e.fault : "") }), el("td", { class: "num", text: String(e.status) }),
+        el("td", { class: "rule", text: e.rule || (e.fault !== undefined && e.fault !== null ? "fault " + e.fault : ""), title: e.detail || e.reason || "" }), el("td", { class: "num", text: String(e.status) }),
         el("td", { class: "num", text: latency(e) }));
       body.append(tr);
     }
@@ -459,14 +459,16 @@
     const body = el("tbody");
     for (const [message, attempts] of [...byMessage.entries()].reverse().slice(0, 100)) {
       const last = attempts[attempts.length - 1];
-      body.append(el("tr", {}, el("td", { text: message }), el("td", { text: String(last.type || "") }),
-        el("td", { class: "num", text: String(attempts.length) }),
-        el("td", { class: String(last.outcome || "").match(/^(ok|delivered|success)/i) ? "ok" : "bad", text: String(last.outcome ?? last.status ?? "") }),
-        el("td", { text: fmtTime(last.time) })));
+      const tries = attempts.map((d) => (d.attempt ?? "?") + ": " + d.outcome + (d.httpStatus ? " (" + d.httpStatus + ")" : "")
+        + (d.error ? " " + d.error : "")).join(" · ");
+      body.append(el("tr", {}, el("td", { text: message }), el("td", { text: [last.type, last.messageType].filter(Boolean).join(" ") }),
+        el("td", { text: accountLabel(last.openId) }),
+        el("td", { class: "wrap " + (last.ok || last.outcome === "delivered" ? "ok" : "bad"), text: tries }),
+        el("td", { text: fmtTime(last.time), title: last.url || "" })));
     }
     const box = clear($("webhooks"));
     box.append(el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: "message" }), el("th", { text: "type" }),
-      el("th", { text: "attempts" }), el("th", { text: "last outcome" }), el("th", { text: "last attempt" }))), body));
+      el("th", { text: "account" }), el("th", { text: "attempts" }), el("th", { text: "last attempt" }))), body));
   }
 
   // -- the loop --------------------------------------------------------------------------------
