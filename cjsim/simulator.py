@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cjsim.audit import request_marks
-from cjsim.clock import Clock, ClockState, iso
+from cjsim.clock import Clock, ClockState, IsoWriter, iso
 from cjsim.domain.accounts import Account, Accounts, iter_account_specs
 from cjsim.domain.delivery import LOG as DELIVERY_LOG
 from cjsim.domain.ids import Entropy, mask_secrets
@@ -414,7 +414,7 @@ class Simulator:
         return find(self, journal_id)
 
     def journal(self, limit: int | None = None, since_id: int | None = None) -> list[dict[str, Any]]:
-        return [public_time(e) for e in self.store.tail(JOURNAL, limit, since_id)]
+        return _public_times(self.store.tail(JOURNAL, limit, since_id))
 
     def record_violation(self, call: Any, rule_id: str, rejected: bool,
                          limit: int | None = None, used: int | None = None) -> None:
@@ -430,7 +430,7 @@ class Simulator:
         }, self.violations_size)
 
     def violations(self, since_id: int | None = None) -> list[dict[str, Any]]:
-        return [public_time(e) for e in self.store.tail(VIOLATIONS, None, since_id)]
+        return _public_times(self.store.tail(VIOLATIONS, None, since_id))
 
     def clear_violations(self) -> None:
         self.store.clear_log(VIOLATIONS)
@@ -468,8 +468,19 @@ def _counts_across_reset(name: str) -> bool:
 
 
 def public_time(entry: dict[str, Any]) -> dict[str, Any]:
-    out = {"id": entry["id"], "time": iso(entry["timeUs"])}
-    out.update((k, v) for k, v in entry.items() if k not in ("id", "timeUs"))
+    return _public_times([entry])[0]
+
+
+def _public_times(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Log entries as the control API shows them: ``time`` (ISO) for ``timeUs``, after ``id``.
+    Cheap per entry: the dashboard polls the journal twice a second under full traffic."""
+    write = IsoWriter()
+    out = []
+    for entry in entries:
+        public = {"id": entry["id"], "time": write(entry["timeUs"])}
+        public.update(entry)
+        del public["timeUs"]
+        out.append(public)
     return out
 
 
