@@ -249,3 +249,24 @@ def test_with_an_admin_token_the_page_asks_for_it_once(browser: WebDriver) -> No
         assert not browser.find_element(By.ID, "token-form").is_displayed()
         errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "401" not in e["message"]]
         assert errors == []
+
+
+def test_a_restarted_simulator_is_followed(browser: WebDriver) -> None:
+    first = Simulator(accounts=[{"email": "before@example.com", "level": "advanced"}])
+    server = BackgroundServer(first.app).start()
+    port = server.port
+    try:
+        browser.get(server.url("/__cjsim/ui"))
+        token = login(server, "before@example.com")
+        for _ in range(3):
+            requests.get(server.url("setting/get"), headers={"CJ-Access-Token": token}, timeout=5)
+        wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#traffic-body tr")) == 4, what="4 rows")
+    finally:
+        server.stop()
+    second = Simulator(accounts=[{"email": "after@example.com", "level": "advanced"}])
+    with BackgroundServer(second.app, port=port) as again:  # the journal numbers from 1 again
+        login(again, "after@example.com")
+        rows = wait_for(lambda: [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#traffic-body tr")
+                                 if "after@example.com" in r.text], timeout=8, what="the new simulator's call")
+        assert len(rows) == 1
+        assert not any("before@example.com" in r.text for r in browser.find_elements(By.CSS_SELECTOR, "#traffic-body tr"))

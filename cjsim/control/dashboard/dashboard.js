@@ -98,7 +98,7 @@
 
   const state = {
     accounts: new Map(), usage: new Map(), entries: [], byId: new Map(), lastId: null,
-    paused: false, selected: null, journalVersion: 0, auditedVersion: -1, violationsSince: null,
+    paused: false, selected: null, journalVersion: 0, idlePolls: 0, auditedVersion: -1, violationsSince: null,
     violations: [], deliveriesSince: null, deliveries: [], frozen: false, now: null,
   };
 
@@ -139,12 +139,16 @@
         "orders and the journal are cleared.")) return;
     try {
       await api("/reset", { method: "POST", body: {} });
-      state.entries = []; state.byId.clear(); state.lastId = null; state.violations = [];
-      state.violationsSince = null; state.deliveries = []; state.deliveriesSince = null;
-      state.journalVersion++;
-      renderTraffic(); renderViolations(); refreshAll();
+      forgetTraffic();
     } catch (err) { $("clock-error").textContent = err.message; }
   });
+
+  function forgetTraffic() {
+    state.entries = []; state.byId.clear(); state.lastId = null; state.violations = [];
+    state.violationsSince = null; state.deliveries = []; state.deliveriesSince = null;
+    state.journalVersion++;
+    renderTraffic(); renderViolations(); refreshAll();
+  }
 
   // -- accounts --------------------------------------------------------------------------------
   async function pollAccounts() {
@@ -256,7 +260,15 @@
     if (state.paused) return;
     const query = state.lastId === null ? "?limit=" + MAX_ROWS : "?since=" + state.lastId + "&limit=" + MAX_KEPT;
     const data = await api("/journal" + query);
-    if (!data.entries.length) return;
+    if (!data.entries.length) {
+      // a restarted simulator numbers from 1 again: now and then, look whether it did
+      if (state.lastId !== null && ++state.idlePolls % 4 === 0) {
+        const newest = (await api("/journal?limit=1")).entries[0];
+        if (newest && newest.id < state.lastId) forgetTraffic();
+      }
+      return;
+    }
+    state.idlePolls = 0;
     for (const e of data.entries) {
       e.t = Date.parse(e.time);
       state.entries.push(e);
