@@ -33,9 +33,12 @@ def client(server: BackgroundServer, api_key: str, pause: Any, paths: list[str],
 
 
 def main(out: str) -> None:
-    sim = Simulator(seed=3, accounts=[{"email": "shop@example.com", "level": "free", "verified": True},
-                                      {"email": "bulk@example.com", "level": "prime"},
-                                      {"email": "ops@example.com", "level": "plus", "verified": True}])
+    keys = {email: f"CJ{i}@api@{i:032x}" for i, email in
+            enumerate(("shop@example.com", "bulk@example.com", "ops@example.com"), 1)}
+    sim = Simulator(seed=3, accounts=[
+        {"email": "shop@example.com", "level": "free", "verified": True, "apiKey": keys["shop@example.com"]},
+        {"email": "bulk@example.com", "level": "prime", "apiKey": keys["bulk@example.com"]},
+        {"email": "ops@example.com", "level": "plus", "verified": True, "apiKey": keys["ops@example.com"]}])
     with BackgroundServer(sim.app) as server:
         requests.post(server.url("/__cjsim/scenario"), timeout=5, json={
             "name": "flaky", "faults": [{"match": {"path": "product/listV2", "probability": 0.2},
@@ -48,7 +51,6 @@ def main(out: str) -> None:
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         try:
             driver.get(server.url("/__cjsim/ui"))
-            keys = {a.email: a.api_key for a in sim.accounts.all()}
             until = time.monotonic() + 18
             plans: list[tuple[str, Any, list[str]]] = [
                 ("shop@example.com", 0.6, ["product/list", "product/listV2", "product/getCategory"]),

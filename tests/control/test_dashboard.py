@@ -46,6 +46,12 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 
 TOKEN = "dash-s3cret"
+KEYS = {email: f"CJ{i}@api@{i:032x}" for i, email in enumerate(
+    ("free@example.com", "prime@example.com", "before@example.com", "after@example.com", "a@example.com"), 1)}
+
+
+def account(email: str, level: str) -> dict[str, str]:
+    return {"email": email, "level": level, "apiKey": KEYS[email]}
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +70,7 @@ def browser() -> Iterator[WebDriver]:
 
 @pytest.fixture(scope="module")
 def sim() -> Simulator:
-    return Simulator(accounts=[{"email": "free@example.com", "level": "free"},
-                               {"email": "prime@example.com", "level": "prime"}])
+    return Simulator(accounts=[account("free@example.com", "free"), account("prime@example.com", "prime")])
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +101,8 @@ def wait_for(check: Callable[[], Any], timeout: float = 5.0, what: str = "") -> 
 
 
 def login(server: BackgroundServer, email: str) -> str:
-    accounts = requests.get(server.url("/__cjsim/accounts"), timeout=5).json()["accounts"]
-    key = next(a["apiKey"] for a in accounts if a["email"] == email)
-    answer = requests.post(server.url("authentication/getAccessToken"), json={"apiKey": key}, timeout=5).json()
+    answer = requests.post(server.url("authentication/getAccessToken"), json={"apiKey": KEYS[email]},
+                           timeout=5).json()
     return str(answer["data"]["accessToken"])
 
 
@@ -182,8 +186,7 @@ def test_the_account_panel_shows_the_qps_window_filling(page: WebDriver, server:
 
 
 def test_a_click_shows_the_request_in_full_with_secrets_masked(page: WebDriver, server: BackgroundServer) -> None:
-    accounts = requests.get(server.url("/__cjsim/accounts"), timeout=5).json()["accounts"]
-    key = next(a["apiKey"] for a in accounts if a["email"] == "prime@example.com")
+    key = KEYS["prime@example.com"]
     requests.post(server.url("authentication/getAccessToken"), json={"apiKey": key}, timeout=5)
     last = requests.get(server.url("/__cjsim/journal?limit=1"), timeout=5).json()["entries"][-1]
     row = wait_for(lambda: page.find_element(By.CSS_SELECTOR, f"#traffic-body tr[data-id='{last['id']}']"),
@@ -232,7 +235,7 @@ def test_the_reset_button_asks_first(page: WebDriver, server: BackgroundServer) 
 
 
 def test_with_an_admin_token_the_page_asks_for_it_once(browser: WebDriver) -> None:
-    guarded = Simulator(admin_token=TOKEN, accounts=[{"email": "a@example.com", "level": "free"}])
+    guarded = Simulator(admin_token=TOKEN, accounts=[account("a@example.com", "free")])
     with BackgroundServer(guarded.app) as srv:
         browser.get(srv.url("/__cjsim/ui"))
         form = wait_for(lambda: browser.find_element(By.ID, "token-form").is_displayed()
@@ -252,7 +255,7 @@ def test_with_an_admin_token_the_page_asks_for_it_once(browser: WebDriver) -> No
 
 
 def test_a_restarted_simulator_is_followed(browser: WebDriver) -> None:
-    first = Simulator(accounts=[{"email": "before@example.com", "level": "advanced"}])
+    first = Simulator(accounts=[account("before@example.com", "advanced")])
     server = BackgroundServer(first.app).start()
     port = server.port
     try:
@@ -263,7 +266,7 @@ def test_a_restarted_simulator_is_followed(browser: WebDriver) -> None:
         wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#traffic-body tr")) == 4, what="4 rows")
     finally:
         server.stop()
-    second = Simulator(accounts=[{"email": "after@example.com", "level": "advanced"}])
+    second = Simulator(accounts=[account("after@example.com", "advanced")])
     with BackgroundServer(second.app, port=port) as again:  # the journal numbers from 1 again
         login(again, "after@example.com")
         rows = wait_for(lambda: [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#traffic-body tr")
