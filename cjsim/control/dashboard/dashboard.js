@@ -181,6 +181,10 @@
       if (usage.qps) meters.append(...meter("QPS window (" + usage.qps.rule + ")", usage.qps.inWindow, usage.qps.limit, "/s"));
       for (const d of usage.daily || []) meters.append(...meter("today " + d.path.replace("/api2.0/v1/", "") + " (" + d.rule + ")", d.count, d.limit));
       for (const q of usage.quotas || []) meters.append(...meter("quota " + q.quotaUrl.replace("/api2.0/v1/", "") + " (" + q.rule + ")", q.used, q.limit));
+      for (const b of usage.budgets || []) {
+        meters.append(...meter("budget " + (b.path ? b.path.replace("/api2.0/v1/", "") + " " : "") + "(" + b.rule + ")",
+          b.used, b.limit, b.remaining !== undefined ? "· " + b.remaining + " left" : ""));
+      }
       if (usage.points) {
         const p = usage.points;
         const used = p.used !== undefined ? p.used : (p.limit !== undefined && p.remaining !== undefined ? p.limit - p.remaining : 0);
