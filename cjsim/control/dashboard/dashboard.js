@@ -3,6 +3,7 @@
 (function () {
   const API = "/__cjsim";
   const JOURNAL_MS = 500, CLOCK_MS = 1000, ACCOUNTS_MS = 1000, SLOW_MS = 2000, AUDIT_MS = 30000;  // the audit reads the whole journal: not too often
+  const AUDIT_FIRST_MS = 5000;  // ...but the first findings come soon after the traffic starts
   const MAX_ROWS = 500, MAX_KEPT = 5000, CHART_SECONDS = 60;
   const COLORS = ["#2457c5", "#c62828", "#1f8a4c", "#b26a00", "#6a1b9a", "#00838f", "#ad1457", "#5d4037"];
 
@@ -98,7 +99,7 @@
 
   const state = {
     accounts: new Map(), usage: new Map(), entries: [], byId: new Map(), lastId: null,
-    paused: false, selected: null, journalVersion: 0, idlePolls: 0, auditedVersion: -1, violationsSince: null,
+    paused: false, selected: null, journalVersion: 0, idlePolls: 0, auditedVersion: -1, auditedAt: 0, auditedSomething: false, violationsSince: null,
     violations: [], deliveriesSince: null, deliveries: [], frozen: false, now: null,
   };
 
@@ -409,9 +410,12 @@
 
   async function pollAudit(force) {
     if (!force && state.auditedVersion === state.journalVersion) return;  // nothing new: no re-audit
+    if (!force && state.auditedSomething && Date.now() - state.auditedAt < AUDIT_MS) return;
     const version = state.journalVersion;
     const data = await api("/audit");
     state.auditedVersion = version;
+    state.auditedAt = Date.now();
+    state.auditedSomething = data.audited > 0;
     const box = clear($("audit"));
     box.append(el("p", { class: "empty", text: "audited at " + new Date().toLocaleTimeString() + " (every 30 s while traffic flows; Re-run for now)" }));
     box.append(el("p", { class: data.clean ? "ok" : (data.findings.length ? "bad" : "empty"),
@@ -496,7 +500,7 @@
   runners.push(every(ACCOUNTS_MS, async () => { await pollAccounts(); renderChart(); }));
   runners.push(every(JOURNAL_MS, pollJournal));
   runners.push(every(SLOW_MS, pollViolations));
-  runners.push(every(AUDIT_MS, () => pollAudit(false)));
+  runners.push(every(AUDIT_FIRST_MS, () => pollAudit(false)));
   runners.push(every(SLOW_MS, pollScenario));
   runners.push(every(SLOW_MS, pollDeliveries));
 })();
