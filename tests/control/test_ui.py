@@ -94,3 +94,23 @@ def test_the_control_root_lists_its_routes_and_the_dashboard() -> None:
     assert "/__cjsim/ui" in routes and "/__cjsim/audit" in routes
     assert not any(p.startswith("/__cjsim/ui/") for p in routes)
     assert sim.app.test_client().get("/").get_json()["dashboard"] == "/__cjsim/ui"
+
+
+def test_the_page_keeps_the_host_check_with_or_without_a_token() -> None:
+    for sim in (Simulator(), Simulator(admin_token="s3cret")):
+        client = sim.app.test_client()
+        assert client.get("/__cjsim/ui", headers={"Host": "rebound.example"}).status_code == 403
+        assert client.get("/__cjsim/ui", headers={"Host": "localhost:8080"}).status_code == 200
+
+
+def test_another_site_cannot_drive_the_clock_the_way_the_page_does() -> None:
+    sim = Simulator()
+    client = sim.app.test_client()
+    before = client.get("/__cjsim/clock").get_json()["epoch"]
+    foreign = client.post("/__cjsim/clock", json={"advance": 3600},
+                          headers={"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"})
+    assert foreign.status_code == 403
+    own = client.post("/__cjsim/clock", json={"freeze": True},
+                      headers={"Origin": "http://localhost", "Host": "localhost", "Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 200
+    assert client.get("/__cjsim/clock").get_json()["epoch"] - before < 3600
