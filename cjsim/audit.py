@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from cjsim.call import presented_token
 from cjsim.clock import US, iso
 from cjsim.domain.ids import digest
 from cjsim.limits.rules import Rule
@@ -54,7 +55,6 @@ MAX_BUSY_RETRIES = 3  # the seed: 1600000 "Please try again later. No more than 
 RETRYABLE = frozenset({1600000, 1600200})
 NON_RETRYABLE = frozenset({1600001, 1600002, 1600003, 1600300, 1601000, 1604000, 1605000})
 NON_RETRYABLE_FAMILIES = (1602, 1603)  # 1602xxx products/variants, 1603xxx orders
-TOKEN_HEADER = "CJ-Access-Token"
 LOGOUT = "/api2.0/v1/authentication/logout"
 
 # behaviour -> (title, what to do instead). A limit rule's words are its own (the profile's
@@ -105,7 +105,7 @@ def request_marks(call: Any) -> dict[str, str]:
         hasher.update(b"\n" + orjson.dumps(call.body, option=orjson.OPT_SORT_KEYS, default=str))
     marks = {"fp": hasher.hexdigest()}
     if "tokenId" not in call.notes:
-        token = (call.headers.get(TOKEN_HEADER) or "").strip() if call.headers is not None else ""
+        token = presented_token(call.headers)
         if token:
             marks["tokenId"] = digest(token)[:12]
     return marks

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from cjsim.routes import Route
     from cjsim.simulator import Simulator
 
+TOKEN_HEADER = "CJ-Access-Token"  # the one header CJ reads the access token from
+
+
+def presented_token(headers: Headers | None) -> str:
+    """The access token a request presents, exactly as the pipeline authenticates it (blanks stripped)."""
+    return (headers.get(TOKEN_HEADER) or "").strip() if headers is not None else ""
+
 
 @dataclass
 class Call:

@@ -21,7 +21,7 @@ from werkzeug.datastructures import EnvironHeaders, MultiDict
 from werkzeug.exceptions import BadRequest
 
 from cjsim import jsonenc
-from cjsim.call import Call
+from cjsim.call import Call, presented_token
 from cjsim.envelope import failure, success
 from cjsim.errors import WRONG_JSON_MESSAGE, CJError, illegal
 from cjsim.limits.engine import Decision, Subject
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("cjsim")
 
 API_ROOT = "/api2.0"
-TOKEN_HEADER = "CJ-Access-Token"
 IP_HEADER = "HTTP_X_CJSIM_CLIENT_IP"
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
 REASONS = {200: "OK", 400: "BAD REQUEST", 404: "NOT FOUND", 405: "METHOD NOT ALLOWED",
@@ -253,7 +252,7 @@ class Pipeline:
         return b""
 
     def _authenticate(self, call: Call) -> None:
-        token = call.headers.get(TOKEN_HEADER, "").strip()
+        token = presented_token(call.headers)
         if not token:
             raise CJError(1600002, reason="token:missing")
         info = self.sim.tokens.authenticate(token, call.now_us)

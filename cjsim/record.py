@@ -28,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from cjsim.call import TOKEN_HEADER
 from cjsim.clock import CHINA, parse_instant
 from cjsim.domain.catalogue import WAREHOUSES, BaseStock, Catalogue, Category, Product, Variant
 from cjsim.money import money
@@ -144,7 +145,7 @@ class Recorder:
     def call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
              body: Mapping[str, Any] | None = None, auth: bool = True) -> Any:
         self._pace()
-        headers = {"CJ-Access-Token": self.token or ""} if auth else {}
+        headers = {TOKEN_HEADER: self.token or ""} if auth else {}
         self.calls += 1
         try:
             response = self.session.request(method, api_root(self.upstream) + path, params=params,
