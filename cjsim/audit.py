@@ -450,7 +450,7 @@ class Auditor:
             limit = rule.limit_by_level.get(level) if level is not None else None
         if limit is None:
             return None
-        period_us = int(rule.period_s * 1_000_000)
+        period_us = int(rule.period_s * US)
         mine = [e for e in self.entries if self.who(e) == who and self._counts_for(rule, e)]
         best: Sequence[Mapping[str, Any]] = []
         for hit in flagged:
@@ -494,9 +494,9 @@ def _span(us: int) -> str:
         return "at the same instant"
     if us < 1000:
         return f"within {us / 1000:g} ms"
-    if us < 1_000_000:
+    if us < US:
         return f"within {us / 1000:.0f} ms"
-    return f"within {us / 1_000_000:.2f} s"
+    return f"within {us / US:.2f} s"
 
 
 def rule_words(rule_id: str, profile: Profile) -> tuple[str, str]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from cjsim.call import Call
+from cjsim.domain.webhooks import TOPICS
 from cjsim.routes import Route, route
 from cjsim.shapes import ANY_OBJECT, BOOL, INT, STR, arr, obj
 
 _CALLBACK = obj({"type": STR, "urls": arr(STR)})
 SETTINGS = obj({"openId": INT, "openName": STR, "openEmail": STR,
                 "setting": obj({"quotaLimits": arr(ANY_OBJECT), "qpsLimit": INT}),
-                "callback": obj({topic: _CALLBACK for topic in ("product", "stock", "order", "logistics")}),
+                "callback": obj({topic: _CALLBACK for topic in TOPICS}),
                 "root": STR, "isSandbox": BOOL})
-
-TOPICS = ("product", "stock", "order", "logistics")
 
 
 def get_settings(call: Call) -> dict[str, Any]:

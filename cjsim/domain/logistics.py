@@ -23,12 +23,12 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from cjsim.clock import US
 from cjsim.errors import CJError
 from cjsim.money import ZERO, money
 
 DEFAULT_CNY_RATE = Decimal("7.2")
 DAY_S = 86_400
-_US = 1_000_000
 _CHINA = timezone(timedelta(hours=8))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TRACKING_URL = "https://cjpacket.com/?trackingNumber="
@@ -315,7 +315,7 @@ def step_times(shipped_at_us: int, steps: Sequence[Step], start_country: str,
     """(status code, instant in epoch µs) of every step of the route, reached or not."""
     out, at = [], shipped_at_us
     for step in route_steps(steps, start_country, end_country):
-        at += step.delay_s * _US
+        at += step.delay_s * US
         out.append((step.code, at))
     return out
 
@@ -402,7 +402,7 @@ def track_info(number: str, logistic_name: str, start_country: str, end_country:
     return {
         "trackingNumber": number, "logisticName": logistic_name,
         "trackingFrom": start, "trackingTo": end,
-        "deliveryDay": str(max(0, until - shipped_at_us) // (DAY_S * _US)),
+        "deliveryDay": str(max(0, until - shipped_at_us) // (DAY_S * US)),
         "deliveryTime": china_time(shipped_at_us),
         "trackingStatus": TRACKING_STATUS[status],
         "lastMileCarrier": carrier, "lastTrackNumber": last,

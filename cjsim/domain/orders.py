@@ -26,7 +26,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cjsim.clock import to_datetime
+from cjsim.clock import US, to_datetime
 from cjsim.domain import logistics as lg
 from cjsim.domain import order_views as views
 from cjsim.domain import private_stock as private
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from cjsim.domain.catalogue import Catalogue, Reserved, Variant
     from cjsim.domain.catalogue.warehouses import Storage
 
-US = 1_000_000
 MAX_QUANTITY = 1_000_000  # keeps amounts and weights far inside Decimal's precision
 RESERVED = "stock_reserved"
 TRACKING = "tracking"
