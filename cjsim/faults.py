@@ -8,7 +8,7 @@
 * ``after(call, data)``: after the handler (false negatives, cut bodies).
 
 ``tick()`` lets the control API apply timeline steps when it moves the clock; ``on_seed()``
-writes the scenario's state into a fresh or reset store.
+writes the scenario's state into a fresh or reset store; ``clear()`` drops every fault.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class Faults(Protocol):
     def tick(self, now_us: int | None = None) -> list[Any]: ...
     def on_seed(self) -> None: ...
     def describe(self) -> dict[str, Any]: ...
+    def clear(self) -> None: ...
 
 
 class NoFaults:
@@ -48,3 +49,6 @@ class NoFaults:
 
     def describe(self) -> dict[str, Any]:
         return {"active": [], "faults": [], "timeline": []}
+
+    def clear(self) -> None:
+        return None

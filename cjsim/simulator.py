@@ -21,7 +21,7 @@ from cjsim.domain.ids import Entropy, mask_secrets
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.runtime import CatalogSource, Domain
 from cjsim.domain.tokens import Tokens
-from cjsim.faults import NoFaults
+from cjsim.faults import Faults, NoFaults
 from cjsim.interfaces import Interfaces
 from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange_doc, find
 from cjsim.limits.engine import Limiter, Subject
@@ -149,7 +149,7 @@ class Simulator:
         self.tokens = Tokens(self.store, self.entropy)
         self.interfaces = Interfaces(self.store)
         self.limiter = Limiter(lambda: self.profile, self.store)
-        self.faults: Any = NoFaults() if prepared is None else prepared.engine(self)
+        self.faults: Faults = NoFaults() if prepared is None else prepared.engine(self)
         self.base_profile = self.profile  # what scenario layers are put on
         self._scenario_check_at = 0.0
         self._scenario_version: int | None = None
@@ -313,11 +313,21 @@ class Simulator:
         self._scenario_version = doc.get("version")
         from cjsim.scenario.engine import ScenarioFaults
 
-        if not isinstance(self.faults, ScenarioFaults):
-            self.faults = ScenarioFaults(self)
-        self.faults.sync_profile()
+        engine = self.faults if isinstance(self.faults, ScenarioFaults) else ScenarioFaults(self)
+        self.faults = engine
+        engine.sync_profile()
 
     # -- accounts --------------------------------------------------------------------------
+    def remember_account(self, spec: Mapping[str, Any]) -> None:
+        """Seed this account (``Accounts.create`` keywords) on every ``reset()`` from now on:
+        it replaces the seed entry with the same e-mail, or joins the list."""
+        email = str(spec.get("email", "")).lower()
+        for i, known in enumerate(self._account_specs):
+            if str(known.get("email", "")).lower() == email:
+                self._account_specs[i] = {**known, **spec}
+                return
+        self._account_specs.append(dict(spec))
+
     def account(self, email: str | None = None, api_key: str | None = None, **options: Any) -> Account:
         """Create an account (tests and the control API)."""
         if email is None:
