@@ -165,12 +165,10 @@ def summary(findings: Iterable[Finding]) -> dict[str, int]:
 
 def audit(sim: Simulator, since_id: int | None = None) -> list[Finding]:
     """Findings for every CJ request the simulator journaled after ``since_id``."""
-    from cjsim.simulator import JOURNAL, VIOLATIONS
-
-    entries = sim.store.tail(JOURNAL, None, since_id)
-    violations = [v for v in sim.store.tail(VIOLATIONS)
+    entries = sim.journal_entries(since_id=since_id)
+    violations = [v for v in sim.violation_entries()
                   if since_id is None or v["journalId"] > since_id]
-    tokens = [TokenRecord.from_doc(key, doc) for key, doc in sim.store.items("tokens")]
+    tokens = [TokenRecord.from_doc(key, doc) for key, doc in sim.tokens.stored()]
     levels = {a.open_id: a.level for a in sim.accounts.all()}
     return Auditor(entries, violations, sim.profile, tokens, levels).findings()
 

@@ -142,7 +142,7 @@ class Pipeline:
     def _run(self, call: Call, environ: dict[str, Any]) -> Any:
         sim = self.sim
         call.now_us = sim.clock.now_us()  # one instant for the whole request
-        call.journal_id = sim.store.next_seq("journal")
+        call.journal_id = sim.next_journal_id()
         sim.tick(call.now_us)  # webhooks the clock made due (one store read when none are)
         route = sim.routes.get(call.path)
         if route is None:

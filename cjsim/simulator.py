@@ -343,8 +343,7 @@ class Simulator:
         return None
 
     def webhook_settings(self, open_id: int) -> dict[str, Any]:
-        doc = self.store.get("webhooks", str(open_id))
-        return doc or {}
+        return self.domain.webhooks.settings(open_id)
 
     @staticmethod
     def _usage_subject(account: Account, path: str) -> Subject:
@@ -423,8 +422,15 @@ class Simulator:
         """The whole entry of a journal id (request and answer), None if unknown or evicted."""
         return find(self, journal_id)
 
+    def next_journal_id(self) -> int:
+        return self.store.next_seq(JOURNAL)
+
+    def journal_entries(self, limit: int | None = None, since_id: int | None = None) -> list[dict[str, Any]]:
+        """The journal as stored (``timeUs`` epoch microseconds), oldest first: the audit's input."""
+        return self.store.tail(JOURNAL, limit, since_id)
+
     def journal(self, limit: int | None = None, since_id: int | None = None) -> list[dict[str, Any]]:
-        return _public_times(self.store.tail(JOURNAL, limit, since_id))
+        return _public_times(self.journal_entries(limit, since_id))
 
     def record_violation(self, call: Any, rule_id: str, rejected: bool,
                          limit: int | None = None, used: int | None = None) -> None:
@@ -439,8 +445,12 @@ class Simulator:
             "journalId": call.journal_id, "rejected": rejected, "limit": limit, "used": used,
         }, self.violations_size)
 
+    def violation_entries(self, since_id: int | None = None) -> list[dict[str, Any]]:
+        """The violations as stored (``timeUs``), oldest first; ``since_id`` counts violation ids."""
+        return self.store.tail(VIOLATIONS, None, since_id)
+
     def violations(self, since_id: int | None = None) -> list[dict[str, Any]]:
-        return _public_times(self.store.tail(VIOLATIONS, None, since_id))
+        return _public_times(self.violation_entries(since_id))
 
     def clear_violations(self) -> None:
         self.store.clear_log(VIOLATIONS)

@@ -185,6 +185,9 @@ class Orders:
         self._scheduled = scheduled  # a paid order now moves: make sure someone ticks
 
     # -- reading ---------------------------------------------------------------------------
+    def has(self, open_id: int, order_id: str) -> bool:
+        return self.store.get(orders_ns(open_id), order_id.strip()) is not None
+
     def get(self, open_id: int, order_id: str) -> Doc:
         doc = self.store.get(orders_ns(open_id), order_id.strip())
         if doc is None:

@@ -89,6 +89,10 @@ class Tokens:
                 tx.put(ACCESS, doc["access"], {**old, "revoked": True})
         return self.issue(doc["openId"], now_us, access_ttl_s, refresh_ttl_s, with_open_id=False)
 
+    def stored(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every access token as stored: (its digest, its record); never a usable token."""
+        return list(self.store.items(ACCESS))
+
     def logout(self, token: str) -> None:
         key = digest(token)
         with self.store.transaction() as tx:
