@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 RETRY_WINDOW_S = 60  # an identical request within this many seconds counts as a retry
 MAX_BUSY_RETRIES = 3  # the seed: 1600000 "Please try again later. No more than 3 times."
-RETRYABLE = frozenset({1600000, 1600200})
 NON_RETRYABLE = frozenset({1600001, 1600002, 1600003, 1600300, 1601000, 1604000, 1605000})
 NON_RETRYABLE_FAMILIES = (1602, 1603)  # 1602xxx products/variants, 1603xxx orders
 LOGOUT = "/api2.0/v1/authentication/logout"
@@ -195,7 +194,6 @@ class _Issue:
 
     journal_id: int
     open_id: int
-    time_us: int
     expires_us: int
     token_id: str | None
     revoked: bool
@@ -328,7 +326,7 @@ class Auditor:
                 continue
             candidates = pool.get((who, entry["timeUs"]))
             token = candidates.pop(0) if candidates else None
-            issues.append(_Issue(entry["id"], who, entry["timeUs"],
+            issues.append(_Issue(entry["id"], who,
                                  token.expires_us if token else entry["timeUs"] + ttl_us,
                                  token.token_id if token else None,
                                  token.revoked if token else False))

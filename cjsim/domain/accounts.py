@@ -22,7 +22,6 @@ from cjsim.store import Doc, Store, Txn
 
 LEVEL_NAMES = {"free": 0, "plus": 2, "prime": 3, "advanced": 4}
 LEVEL_LABEL = {0: "free", 1: "free", 2: "plus", 3: "prime", 4: "advanced", 5: "advanced"}
-API_KEY_RE = re.compile(r"^CJ\d+@api@[0-9a-f]{32}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 # Amounts as CJ writes them: ASCII digits, an optional fraction (no "1_000", "٣", "1e3", "NaN")
 AMOUNT_RE = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]*)?|\.[0-9]+)")
