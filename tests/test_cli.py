@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.serve import spawn
+
 
 def start(*args: str, cwd: Path | None = None) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cjsim", "serve", "--port", "0", "--quiet", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    found: dict[str, str] = {"banner": ""}
-    deadline = time.monotonic() + 20
-    assert proc.stdout is not None
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        found["banner"] += line
-        if m := re.search(r"at (http://\S+/api2\.0/v1)", line):
-            found["base"] = m.group(1)
-        if m := re.search(r"account: email=(\S+) apiKey=(\S+) openId=(\d+)", line):
-            found.update(email=m.group(1), api_key=m.group(2), open_id=m.group(3))
-        if "base" in found and "api_key" in found:
-            return proc, found
-    proc.kill()
-    raise AssertionError(f"serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+    served = spawn(*args, cwd=cwd)
+    me = served.account
+    return served.proc, {"banner": served.banner, "base": served.base, "email": me.email,
+                         "api_key": me.api_key, "open_id": str(me.open_id)}
 
 
 @pytest.fixture
