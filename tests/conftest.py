@@ -78,7 +78,8 @@ def store_options(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> 
     raise ValueError(f"unknown store kind {kind!r}")
 
 
-# the behavioural suites: every test under these folders that uses the store runs once per kind
+# the behavioural suites: every test under these folders (or in a module that sets
+# EVERY_STORE = True) that uses the store runs once per kind
 EVERY_STORE = frozenset({"api", "limits", "scenario", "store"})
 
 
@@ -87,7 +88,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             "store_kind" in m.args[0] for m in metafunc.definition.iter_markers("parametrize")):
         return
     relative = metafunc.definition.path.relative_to(Path(__file__).parent)
-    if relative.parts[0] in EVERY_STORE:
+    if relative.parts[0] in EVERY_STORE or getattr(metafunc.module, "EVERY_STORE", False):
         metafunc.parametrize("store_kind", STORE_KINDS, indirect=True)
 
 
