@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+# The document a worker bumps when it loads a scenario, so the others take it up
+# (cjsim/scenario/engine.py writes it; the simulator looks at it twice a second).
+SCENARIO_VERSION = ("scenario", "version")
+
 if TYPE_CHECKING:
     from cjsim.call import Call
 

@@ -9,7 +9,8 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,8 @@ from cjsim.domain.ids import Entropy, mask_secrets
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.runtime import CatalogSource, Domain
 from cjsim.domain.tokens import Tokens
-from cjsim.faults import Faults, NoFaults
+from cjsim.domain.webhooks import NS as WEBHOOKS_NS
+from cjsim.faults import SCENARIO_VERSION, Faults, NoFaults
 from cjsim.interfaces import Interfaces
 from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange_doc, find
 from cjsim.limits.engine import Limiter, Subject
@@ -29,7 +31,7 @@ from cjsim.pipeline import Pipeline
 from cjsim.profiles import Profile, build_profile
 from cjsim.reqlog import REQUEST_LOG, cj_text
 from cjsim.routes import RouteTable, default_table
-from cjsim.store import Store, open_store
+from cjsim.store import Reader, Store, open_store
 
 if TYPE_CHECKING:
     from cjsim.domain.catalogue import Catalogue
@@ -203,10 +205,19 @@ class Simulator:
             time.sleep(0.02)
 
     # -- lost state (Redis restarted without persistence, FLUSHALL) -----------------------
-    def ensure_state(self) -> None:
+    def ensure_state(self, direct: bool = False) -> None:
         """Re-create the start state now if the store lost it (the clock is the sentinel:
-        written before anything else and never absent otherwise, reset included)."""
-        _ = self.clock.state
+        written before anything else and never absent otherwise, reset included).
+        ``direct``: ask the store itself, not a layer over the clock (freezegun's)."""
+        if direct:
+            self._state_guard.load_clock()
+        else:
+            _ = self.clock.state
+
+    def primed_clock(self, state: ClockState) -> AbstractContextManager[None]:
+        """The clock's next read on this thread takes ``state``, read already with a
+        request's opening (``Store.open_call``), instead of reading the store again."""
+        return self._state_guard.primed(state)
 
     def _control_state_check(self) -> None:
         """Control calls may read state before the clock (GET /accounts): check first.
@@ -293,21 +304,31 @@ class Simulator:
             raise LookupError(f"no account with openId {open_id}")
         return self.domain.private.add(open_id, vid, storage, units, self.clock.now_us())
 
-    def tick(self, now_us: int | None = None) -> int:
-        """Send the webhooks the clock made due; cheap when nothing is. Returns messages made."""
-        self._follow_shared_scenarios()
+    def tick(self, now_us: int | None = None, read: Reader | None = None,
+             follow_scenarios: bool | None = None) -> int:
+        """Send the webhooks the clock made due; cheap when nothing is. Returns messages made.
+        ``read``: a request's already-read documents; ``follow_scenarios``: whether to look
+        at the shared scenario version now (None: when ``scenario_check_due`` says so)."""
+        if follow_scenarios is None:
+            follow_scenarios = self.scenario_check_due()
+        if follow_scenarios:
+            self._follow_shared_scenarios(read)
         self.faults.tick(now_us)  # scenario timeline steps the clock made due
-        return self.domain.tick(now_us)
+        return self.domain.tick(now_us, read)
 
-    def _follow_shared_scenarios(self) -> None:
-        """Another worker on this store may have loaded a scenario (POST /__cjsim/scenario):
-        take up its faults and limits. Looked at twice a second at most, so a process
-        without scenarios pays nothing per request."""
+    def scenario_check_due(self) -> bool:
+        """Whether to look at the shared scenario version now (twice a second at most, so a
+        process without scenarios pays nothing per request); True starts the next wait."""
         now = time.monotonic()
         if now < self._scenario_check_at:
-            return
+            return False
         self._scenario_check_at = now + 0.5
-        doc = self.store.get("scenario", "version")
+        return True
+
+    def _follow_shared_scenarios(self, read: Reader | None = None) -> None:
+        """Another worker on this store may have loaded a scenario (POST /__cjsim/scenario):
+        take up its faults and limits."""
+        doc = (read or self.store.get)(*SCENARIO_VERSION)
         if doc is None or doc.get("version") == self._scenario_version:
             return
         self._scenario_version = doc.get("version")
@@ -334,16 +355,18 @@ class Simulator:
             email = f"user{self.store.next_seq('auto-email')}@cjsim.local"
         return self.accounts.create(email, api_key, **options)
 
-    def effective_qps(self, account: Account) -> int | None:
+    def effective_qps(self, account: Account, now_us: int | None = None) -> int | None:
         """The account's own request rate as configured (setting/get ``qpsLimit``): the
-        limit of its ``account_rate`` rule."""
-        for planned in self.limiter.plan(self._usage_subject(account, "*"), self.clock.now_us()):
+        limit of its ``account_rate`` rule (``now_us``: a request's instant, else now)."""
+        now = self.clock.now_us() if now_us is None else now_us
+        for planned in self.limiter.plan(self._usage_subject(account, "*"), now):
             if planned.rule.role == "account_rate":
                 return planned.limit  # the plan alone: no window needs reading
         return None
 
-    def webhook_settings(self, open_id: int) -> dict[str, Any]:
-        return self.domain.webhooks.settings(open_id)
+    def webhook_settings(self, open_id: int, read: Reader | None = None) -> dict[str, Any]:
+        doc = (read or self.store.get)(WEBHOOKS_NS, str(open_id))
+        return doc or {}
 
     @staticmethod
     def _usage_subject(account: Account, path: str) -> Subject:
@@ -465,9 +488,25 @@ class _StateGuard:
         self.on_lost = on_lost
         self.armed = False
         self.last: ClockState | None = None
+        self._primed = threading.local()
+
+    @contextmanager
+    def primed(self, state: ClockState) -> Iterator[None]:
+        """The next clock read on this thread takes ``state`` (a request's opening read it
+        already) instead of reading the store again; a layer above that does not read the
+        store (freezegun) leaves it unused, and it is dropped on leaving."""
+        self._primed.state = state
+        try:
+            yield
+        finally:
+            self._primed.state = None
 
     def load_clock(self) -> ClockState | None:
-        state = self.store.load_clock()
+        state: ClockState | None = getattr(self._primed, "state", None)
+        if state is not None:
+            self._primed.state = None
+        else:
+            state = self.store.load_clock()
         if state is None:
             return self.on_lost() if self.armed else None
         self.last = state

@@ -37,7 +37,7 @@ from cjsim.domain.order_views import CANCELLED, CREATED, IN_CART, UNPAID, UNSHIP
 from cjsim.domain.webhooks import Message
 from cjsim.errors import CJError, illegal
 from cjsim.money import ZERO, money, money_str
-from cjsim.store import Doc, Store, Txn
+from cjsim.store import Doc, SpaceReader, Store, Txn
 
 if TYPE_CHECKING:
     from cjsim.domain.catalogue import Catalogue, Reserved, Variant
@@ -95,9 +95,9 @@ def reserved_in(tx: Txn) -> Reserved:
     return held
 
 
-def reserved_snapshot(store: Store) -> Reserved:
+def reserved_snapshot(store: Store, read_all: SpaceReader | None = None) -> Reserved:
     """Reserved units at one moment, read once: the product endpoints ask per variant."""
-    units = {key: int(doc["units"]) for key, doc in store.items(RESERVED)}
+    units = {key: int(doc["units"]) for key, doc in (read_all or store.items)(RESERVED)}
     if not units:
         return lambda vid, country: 0
     return lambda vid, country: units.get(f"{vid}|{country}", 0)

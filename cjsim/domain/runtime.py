@@ -25,7 +25,7 @@ from cjsim.domain.options import DomainOptions
 from cjsim.domain.orders import Orders, reserved_snapshot
 from cjsim.domain.private_stock import PrivateInventory
 from cjsim.domain.webhooks import Message, Webhooks
-from cjsim.store import Store
+from cjsim.store import Reader, SpaceReader, Store
 
 if TYPE_CHECKING:  # the catalogue module is imported on first use: `import cjsim` stays light
     from cjsim.domain.catalogue import Catalogue, Reserved
@@ -139,16 +139,16 @@ class Domain:
     def catalogue_built(self) -> bool:
         return self._catalogue is not None
 
-    def reserved(self) -> Reserved:
-        return reserved_snapshot(self.store)
+    def reserved(self, read_all: SpaceReader | None = None) -> Reserved:
+        return reserved_snapshot(self.store, read_all)
 
     # -- the clock ---------------------------------------------------------------------------
-    def tick(self, now_us: int | None = None) -> int:
+    def tick(self, now_us: int | None = None, read: Reader | None = None) -> int:
         """Send what the clock made due (orders shipped/delivered, parcels moved). Never
         raises: a request must not fail because a webhook could not be prepared."""
         try:
             messages: list[Message] = progress.tick(
-                self.store, self.now_us() if now_us is None else now_us)
+                self.store, self.now_us() if now_us is None else now_us, read)
             if messages:
                 self.webhooks.send(messages)
             return len(messages)

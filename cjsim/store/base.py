@@ -19,6 +19,10 @@ from typing import Any, NamedTuple
 from cjsim.clock import ClockState
 
 Doc = dict[str, Any]
+# Reads one committed document (``Store.get``, or a request's already-read documents first)
+Reader = Callable[[str, str], "Doc | None"]
+# Reads a whole namespace, ordered by key (``Store.items``, or a request's already-read ones)
+SpaceReader = Callable[[str], "list[tuple[str, Doc]]"]
 
 
 class StoreUnavailable(Exception):
@@ -93,6 +97,15 @@ class LimitResult(NamedTuple):
     committed: bool
 
 
+class Opening(NamedTuple):
+    """What a request reads before anything else (``Store.open_call``)."""
+
+    clock: ClockState | None  # None: the store lost its state (then nothing else was read)
+    seq: int  # the sequence's next value (0 when ``clock`` is None: nothing was counted)
+    docs: tuple[Doc | None, ...]  # the documents asked for, in order
+    spaces: tuple[list[tuple[str, Doc]], ...] = ()  # the namespaces asked for, each by key
+
+
 class Txn(ABC):
     """Reads see the transaction's own writes; writes land only on commit."""
 
@@ -139,6 +152,19 @@ class Store(ABC):
     @abstractmethod
     def next_seq(self, name: str) -> int:
         """1, 2, 3, ... per name; never repeats within one store's life (reset included)."""
+
+    def open_call(self, seq: str, reads: Sequence[tuple[str, str]],
+                  spaces: Sequence[str] = ()) -> Opening:
+        """The clock, the next value of sequence ``seq``, the committed documents ``reads``
+        (namespace, key) and every document of the namespaces ``spaces``, as one step: a
+        backend over a network answers it in one round trip (a request's other round trips
+        are the limiter and the journal). When the clock is missing (lost state: see
+        ``Simulator``) it counts and reads nothing else."""
+        clock = self.load_clock()
+        if clock is None:
+            return Opening(None, 0, ())
+        return Opening(clock, self.next_seq(seq), tuple(self.get(ns, key) for ns, key in reads),
+                       tuple(self.items(ns) for ns in spaces))
 
     # -- limiter ---------------------------------------------------------------------
     @abstractmethod
