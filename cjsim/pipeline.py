@@ -25,7 +25,7 @@ from cjsim.call import Call, presented_token
 from cjsim.domain.progress import DUE_READ
 from cjsim.envelope import failure, success
 from cjsim.errors import WRONG_JSON_MESSAGE, CJError, illegal
-from cjsim.faults import SCENARIO_VERSION
+from cjsim.faults import SCENARIO_VERSION, NoFaults
 from cjsim.limits.engine import Decision, Subject
 from cjsim.params import parse_object, parse_query
 from cjsim.store import StoreUnavailable
@@ -180,7 +180,11 @@ class Pipeline:
         follow_scenarios = sim.scenario_check_due()
         self._open(call, route, follow_scenarios)
         # webhooks the clock made due (nothing more to read when none are)
-        sim.tick(call.now_us, call.read, follow_scenarios)
+        ticked = sim.tick(call.now_us, call.read, follow_scenarios)
+        if ticked or not isinstance(sim.faults, NoFaults):
+            # orders moved, or a scenario is active (its timeline steps and faults change
+            # accounts, tokens and interfaces before the checks): read them afresh
+            call.opened, call.opened_spaces = {}, {}
         if route is None:
             raise CJError(1600101, reason="unknown-path")
         call.route = route
