@@ -145,11 +145,12 @@ class Pipeline:
     def _open(self, call: Call, route: Route | None, follow_scenarios: bool) -> None:
         """The request's opening: the clock, its journal id and every document the checks
         before the limiter read (the due time of the order ticker, the offline flag, the
+        catalogue changes' version,
         token and the account it names, the shared scenario version when it is looked at,
         the route's ``account_docs`` and ``spaces``), in one store step: one round trip on Redis. The
         limiter and the journal write are the request's two other round trips."""
         sim = self.sim
-        reads = [DUE_READ, sim.interfaces.read_key(call.path)]
+        reads = [DUE_READ, sim.interfaces.read_key(call.path), sim.domain.CHANGES_READ]
         if follow_scenarios:
             reads.append(SCENARIO_VERSION)
         if route is not None and route.auth:

@@ -432,12 +432,12 @@ class Simulator:
             entry["openId"] = int(call.subject)
         entry.update({k: v for k, v in call.notes.items() if k in ("reason", "tokenId", "fault")})
         entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.audit)
-        self.store.append(JOURNAL, entry, self.journal_size)
         doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes)
-        with self.store.transaction() as tx:  # the exchange leaves with its entry
-            tx.put(EXCHANGE, str(call.journal_id), doc)
-            if call.journal_id > self.journal_size:
-                tx.delete(EXCHANGE, str(call.journal_id - self.journal_size))
+        beside: list[tuple[str, str, dict[str, Any] | None]] = [(EXCHANGE, str(call.journal_id), doc)]
+        if call.journal_id > self.journal_size:  # the exchange leaves with its entry
+            beside.append((EXCHANGE, str(call.journal_id - self.journal_size), None))
+        # one store step (one Redis round trip): the entry and its exchange
+        self.store.append_with(JOURNAL, entry, self.journal_size, beside)
         if self.log_requests and REQUEST_LOG.isEnabledFor(logging.INFO):
             REQUEST_LOG.info("%s", cj_text(entry), extra={"cj": entry})
 

@@ -48,7 +48,7 @@ class CatalogueView:
         kwargs = {snake(name): value for name, value in call.params.items()}
         if self.live_stock:
             kwargs["reserved"] = domain.reserved(call.read_all)
-        return getattr(domain.catalogue, self.method)(**kwargs)
+        return getattr(domain.catalogue_with(call.read), self.method)(**kwargs)
 
 
 @dataclass(frozen=True)

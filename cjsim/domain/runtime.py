@@ -93,7 +93,19 @@ class Domain:
 
                     self._catalogue = generate(self.catalog_seed)
                 built = self._catalogue
-        doc = self.store.get(CHANGES_VERSION_NS, CHANGES_VERSION_KEY)
+        return self._with_changes(built, self.store.get)
+
+    CHANGES_READ = (CHANGES_VERSION_NS, CHANGES_VERSION_KEY)  # a request reads it with its opening
+
+    def catalogue_with(self, read: Reader) -> Catalogue:
+        """``catalogue``, with the changes' version read by ``read`` (a request's opening)."""
+        built = self._catalogue
+        if built is None:
+            return self.catalogue
+        return self._with_changes(built, read)
+
+    def _with_changes(self, built: Catalogue, read: Reader) -> Catalogue:
+        doc = read(CHANGES_VERSION_NS, CHANGES_VERSION_KEY)
         if doc is None:
             return built
         cached = self._overlay

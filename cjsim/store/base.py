@@ -180,6 +180,20 @@ class Store(ABC):
     @abstractmethod
     def append(self, log: str, entry: Doc, maxlen: int) -> None: ...
 
+    def append_with(self, log: str, entry: Doc, maxlen: int,
+                    docs: Sequence[tuple[str, str, Doc | None]]) -> None:
+        """``append``, and write ``docs`` (namespace, key, document; None deletes it) beside
+        the entry: one round trip on Redis (the journal's entry and its exchange). The
+        documents are blind writes of keys only this entry's writer owns."""
+        self.append(log, entry, maxlen)
+        if docs:
+            with self.transaction() as tx:
+                for ns, key, doc in docs:
+                    if doc is None:
+                        tx.delete(ns, key)
+                    else:
+                        tx.put(ns, key, doc)
+
     @abstractmethod
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
         """Entries oldest first: the last ``limit``, or those with ``id`` > ``since_id``."""

@@ -360,6 +360,24 @@ class RedisStore(Store):
             pipe.ltrim(self._k("l", log), -maxlen, -1)
             pipe.execute()
 
+    def append_with(self, log: str, entry: Doc, maxlen: int,
+                    docs: Sequence[tuple[str, str, Doc | None]]) -> None:
+        if getattr(self._local, "txn", None) is not None:  # inside a transaction: its writes
+            super().append_with(log, entry, maxlen, docs)
+            return
+        with self._guard():
+            if not isinstance(entry.get("id"), int):
+                entry = {"id": self.next_seq(f"log:{log}"), **entry}
+            pipe = self._client.pipeline(transaction=True)  # one MULTI/EXEC, one round trip
+            pipe.rpush(self._k("l", log), orjson.dumps(entry))
+            pipe.ltrim(self._k("l", log), -maxlen, -1)
+            for ns, key, doc in docs:
+                if doc is None:
+                    pipe.hdel(self._k("d", ns), key)
+                else:
+                    pipe.hset(self._k("d", ns), key, orjson.dumps(doc))
+            pipe.execute()
+
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
         if limit is not None and limit <= 0:
             return []
