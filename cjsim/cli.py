@@ -123,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="calls/day per interface for an unverified account (default 1000)")
     serve.add_argument("--daily-tz", type=_zone, metavar="ZONE",
                        help="time zone of the daily reset (default Asia/Shanghai)")
+    serve.add_argument("--points-base", type=_bounded_int(1), metavar="N",
+                       help="cj-2026: base API points per account and day (default 50000)")
     serve.add_argument("--trust-ip-header", action="store_true",
                        help="honour X-CJSim-Client-IP (one machine acting as many IPs)")
     serve.add_argument("--journal-size", type=_bounded_int(1), default=10_000, metavar="N",
@@ -267,7 +269,8 @@ def _make_simulator(args: argparse.Namespace) -> Any:
         seed=args.seed, clock=args.clock or "system", start=args.start, accounts=accounts,
         demo_account=not accounts, profile=args.profile, strictness=args.strictness,
         throttle_status=args.throttle_status, daily_limit=args.daily_limit,
-        daily_tz=args.daily_tz, trust_ip_header=args.trust_ip_header,
+        daily_tz=args.daily_tz, points_base=args.points_base,
+        trust_ip_header=args.trust_ip_header,
         journal_size=args.journal_size, journal_body_bytes=args.journal_body_bytes,
         log_requests=not args.quiet, store=store, store_prefix=args.store_prefix,
         admin_token=args.admin_token, insecure_admin=args.insecure_admin,

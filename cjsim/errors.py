@@ -52,11 +52,20 @@ SEED_CATALOGUE: Mapping[int, tuple[str, str]] = MappingProxyType(
 
 WRONG_JSON_MESSAGE = "Warning: wrong json format."
 
-class Catalogue:
-    """Messages by code. Immutable; a profile builds its own with overrides."""
+# every code some profile's catalogue knows: a CJError must name one of them
+_KNOWN_CODES: set[int] = set(SEED_CATALOGUE)
 
-    def __init__(self, messages: Mapping[int, str] | None = None) -> None:
-        base = {code: text for code, (text, _) in SEED_CATALOGUE.items()}
+
+class Catalogue:
+    """Messages by code. Immutable; each profile owns one (``Profile.catalogue``): ``table``
+    is its code -> message table (the seed's 23 codes when None); ``messages`` override texts
+    of codes the table has."""
+
+    def __init__(self, messages: Mapping[int, str] | None = None,
+                 table: Mapping[int, str] | None = None) -> None:
+        base = (dict(table) if table is not None
+                else {code: text for code, (text, _) in SEED_CATALOGUE.items()})
+        _KNOWN_CODES.update(base)
         if messages:
             unknown = set(messages) - set(base)
             if unknown:
@@ -74,9 +83,10 @@ class Catalogue:
         return sorted(self._messages)
 
     def with_messages(self, messages: Mapping[int, str]) -> Catalogue:
-        merged = dict(self._messages)
-        merged.update(messages)
-        return Catalogue(merged)
+        unknown = set(messages) - set(self._messages)
+        if unknown:
+            raise ValueError(f"codes not in the catalogue: {sorted(unknown)}")
+        return Catalogue(table={**self._messages, **messages})
 
 
 @dataclass
@@ -96,12 +106,13 @@ class CJError(Exception):
     reason: str | None = None
 
     def __post_init__(self) -> None:
-        if self.code not in SEED_CATALOGUE:
+        if self.code not in _KNOWN_CODES:
             raise ValueError(f"{self.code} is not a catalogue code")
         super().__init__(self.code, self.message)
 
     def __str__(self) -> str:
-        return f"CJError({self.code}, {self.message or SEED_CATALOGUE[self.code][0]!r})"
+        seed = SEED_CATALOGUE.get(self.code)
+        return f"CJError({self.code}, {self.message or (seed[0] if seed else '')!r})"
 
 
 def illegal(detail: str, message: str | None = None, reason: str = "params") -> CJError:

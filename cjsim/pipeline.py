@@ -230,7 +230,8 @@ class Pipeline:
         account = call.account
         if account is not None and not login:
             return Subject(call.ip, call.path, False, str(account.open_id), account.level,
-                           account.verified, account.quotas)
+                           account.verified, account.quotas,
+                           self.sim.points.conversion(account.open_id, call.now_us))
         return Subject(call.ip, call.path, login, call.subject)
 
     def _limit(self, call: Call, decision: Decision) -> None:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cjsim.audit import request_marks
@@ -27,6 +28,7 @@ from cjsim.faults import SCENARIO_VERSION, Faults, NoFaults
 from cjsim.interfaces import Interfaces
 from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange_doc, find
 from cjsim.limits.engine import Limiter, Subject
+from cjsim.limits.points import Points
 from cjsim.pipeline import Pipeline
 from cjsim.profiles import Profile, build_profile
 from cjsim.reqlog import REQUEST_LOG, cj_text
@@ -71,6 +73,7 @@ class Simulator:
         daily_limit: int | None = None,
         daily_tz: str | None = None,
         rules: Mapping[str, Mapping[str, Any]] | None = None,
+        points_base: int | None = None,
         store: str | Store | None = None,
         store_prefix: str = "cjsim",
         journal_size: int = 10_000,
@@ -113,7 +116,7 @@ class Simulator:
             seed if seed is not None else DEFAULT_SEED)
         self.profile = profile if isinstance(profile, Profile) else build_profile(
             profile, strictness=strictness, throttle_status=throttle_status,
-            daily_limit=daily_limit, daily_tz=daily_tz, rules=rules)
+            daily_limit=daily_limit, daily_tz=daily_tz, rules=rules, points_base=points_base)
         self.store: Store = open_store(store, prefix=store_prefix)
         self._state_guard = _StateGuard(self.store, self._recover)
         self._recover_lock = threading.RLock()
@@ -151,6 +154,7 @@ class Simulator:
         self.tokens = Tokens(self.store, self.entropy)
         self.interfaces = Interfaces(self.store)
         self.limiter = Limiter(lambda: self.profile, self.store)
+        self.points = Points(self.store, lambda: self.profile, self._paid_orders)
         self.faults: Faults = NoFaults() if prepared is None else prepared.engine(self)
         self.base_profile = self.profile  # what scenario layers are put on
         self._scenario_check_at = 0.0
@@ -368,10 +372,29 @@ class Simulator:
         doc = (read or self.store.get)(WEBHOOKS_NS, str(open_id))
         return doc or {}
 
-    @staticmethod
-    def _usage_subject(account: Account, path: str) -> Subject:
+    def _usage_subject(self, account: Account, path: str) -> Subject:
         return Subject("-", path, False, str(account.open_id), account.level,
-                       account.verified, account.quotas)
+                       account.verified, account.quotas,
+                       self.points.conversion(account.open_id, self.clock.now_us()))
+
+    def _paid_orders(self, open_id: int) -> list[tuple[int, Decimal]]:
+        """(paid at, amount) of the account's paid orders not cancelled: what points convert."""
+        return [(int(doc["paidUs"]), Decimal(str(doc["orderAmount"])))
+                for doc in self.domain.orders.all(open_id)
+                if doc.get("paidUs") is not None and doc.get("cancelledUs") is None]
+
+    def points_usage(self, account: Account) -> dict[str, Any] | None:
+        """Today's points of ``account`` (None when the profile has no points budget)."""
+        return self.points.usage(self.limiter, self._usage_subject(account, "*"),
+                                 self.clock.now_us())
+
+    def set_points(self, account: Account, used: int | None = None,
+                   conversion: int | None = None) -> None:
+        now = self.clock.now_us()
+        if conversion is not None:
+            self.points.set_conversion(account.open_id, conversion, now)
+        if used is not None:
+            self.points.set_used(self.limiter, self._usage_subject(account, "*"), used, now)
 
     def usage(self, account: Account) -> dict[str, Any]:
         """Live usage, by the role of each rule: per-interface daily counts, quota use, the

@@ -39,7 +39,7 @@ def test_catalogue_has_no_code_beyond_the_seed() -> None:
 
 def test_unknown_code_cannot_be_raised() -> None:
     with pytest.raises(ValueError):
-        CJError(1600005)
+        CJError(1699999)  # in no profile's catalogue (1600005 is in cj-2026's)
 
 
 def test_profile_can_swap_a_message_but_not_invent_a_code() -> None:

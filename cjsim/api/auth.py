@@ -76,14 +76,23 @@ def get_access_token(call: Call) -> dict[str, Any]:
             raise CJError(1600001, reason="login:unknown-key")
     call.account = account
     profile = call.sim.profile
+    if profile.token_cache_s:
+        return call.sim.tokens.issue_cached(account.open_id, secret, call.now_us,
+                                            profile.access_token_ttl_s,
+                                            profile.refresh_token_ttl_s, profile.token_cache_s)
     return call.sim.tokens.issue(account.open_id, call.now_us, profile.access_token_ttl_s,
                                  profile.refresh_token_ttl_s)
 
 
 def refresh_access_token(call: Call) -> dict[str, Any]:
     profile = call.sim.profile
-    data = call.sim.tokens.refresh(call.params["refreshToken"], call.now_us,
-                                   profile.access_token_ttl_s, profile.refresh_token_ttl_s)
+    if profile.token_cache_s:
+        data = call.sim.tokens.refresh_cached(call.params["refreshToken"], call.now_us,
+                                              profile.access_token_ttl_s,
+                                              profile.refresh_token_ttl_s, profile.token_cache_s)
+    else:
+        data = call.sim.tokens.refresh(call.params["refreshToken"], call.now_us,
+                                       profile.access_token_ttl_s, profile.refresh_token_ttl_s)
     owner = call.sim.accounts.get(call.subject or "") if call.subject else None
     if owner is not None:
         call.account = owner

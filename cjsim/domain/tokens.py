@@ -6,6 +6,8 @@ lookup does not compare the secret byte by byte.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,38 @@ from cjsim.store import Reader, Store
 
 ACCESS = "tokens"
 REFRESH = "refresh_tokens"
+# cj-2026's server-side cache (docs/rules.md, "Tokens"): openId -> the pair issued last, its
+# dates, and the pair sealed under each credential that may ask for it again
+CACHE = "token_cache"
+
+
+def _stream(key: bytes, size: int) -> bytes:
+    out = b""
+    counter = 0
+    while len(out) < size:
+        out += hashlib.sha256(key + counter.to_bytes(4, "big")).digest()
+        counter += 1
+    return out[:size]
+
+
+def seal(secret: str, nonce: str, plain: str) -> str:
+    """``plain`` encrypted under a key derived from ``secret`` (an API key or a refresh
+    token, which the store keeps only as digests): SHA-256 counter-mode keystream and an
+    HMAC tag. The store alone cannot give a cached token back."""
+    key = hashlib.sha256(f"cjsim-token-cache|{secret}|{nonce}".encode()).digest()
+    data = plain.encode()
+    body = bytes(a ^ b for a, b in zip(data, _stream(key, len(data))))
+    tag = hmac.new(key, body, hashlib.sha256).digest()[:16]
+    return (tag + body).hex()
+
+
+def unseal(secret: str, nonce: str, sealed: str) -> str | None:
+    key = hashlib.sha256(f"cjsim-token-cache|{secret}|{nonce}".encode()).digest()
+    raw = bytes.fromhex(sealed)
+    tag, body = raw[:16], raw[16:]
+    if not hmac.compare_digest(tag, hmac.new(key, body, hashlib.sha256).digest()[:16]):
+        return None
+    return bytes(a ^ b for a, b in zip(body, _stream(key, len(body)))).decode()
 
 
 @dataclass(frozen=True)
@@ -46,13 +80,58 @@ class Tokens:
             tx.put(REFRESH, digest(refresh), {
                 "openId": open_id, "createdUs": now_us, "expiresUs": refresh_exp,
                 "used": False, "access": digest(access)})
+        return self._answer(open_id, access, refresh, now_us, access_exp, refresh_exp,
+                            with_open_id)
+
+    def issue_cached(self, open_id: int, credential: str, now_us: int, access_ttl_s: int,
+                     refresh_ttl_s: int, cache_s: int, with_open_id: bool = True) -> dict[str, Any]:
+        """cj-2026: the pair issued in the last ``cache_s`` seconds, the same tokens and dates,
+        when ``credential`` (the API key, or the pair's refresh token) can unseal it; else a
+        new pair, the old one staying valid until its own expiry."""
+        doc = self.store.get(CACHE, str(open_id))
+        if doc is not None and now_us < doc["issuedUs"] + cache_s * US:
+            sealed = doc["sealed"].get(digest(credential)[:16])
+            plain = unseal(credential, doc["nonce"], sealed) if sealed else None
+            access, _, refresh = (plain or "").partition("\n")
+            live = self.store.get(ACCESS, digest(access)) if plain is not None else None
+            if live is not None and not live["revoked"] and now_us < live["expiresUs"]:
+                return self._answer(open_id, access, refresh, doc["issuedUs"],
+                                    doc["accessExpUs"], doc["refreshExpUs"], with_open_id)
+        data = self.issue(open_id, now_us, access_ttl_s, refresh_ttl_s, with_open_id)
+        access, refresh = data["accessToken"], data["refreshToken"]
+        nonce = digest(access)[:24]
+        plain = f"{access}\n{refresh}"
+        self.store.put(CACHE, str(open_id), {
+            "issuedUs": now_us, "nonce": nonce, "accessExpUs": now_us + access_ttl_s * US,
+            "refreshExpUs": now_us + refresh_ttl_s * US,
+            "sealed": {digest(credential)[:16]: seal(credential, nonce, plain),
+                       digest(refresh)[:16]: seal(refresh, nonce, plain)}})
+        return data
+
+    def refresh_cached(self, refresh_token: str, now_us: int, access_ttl_s: int,
+                       refresh_ttl_s: int, cache_s: int) -> dict[str, Any]:
+        """cj-2026's refreshAccessToken: a valid refresh token gets the cached pair (or a new
+        one after ``cache_s``); nothing is revoked."""
+        doc = self.store.get(REFRESH, digest(refresh_token))
+        if doc is None:
+            raise CJError(1600003, reason="refresh:unknown")
+        if doc["used"]:
+            raise CJError(1600003, reason="refresh:used")
+        if now_us >= doc["expiresUs"]:
+            raise CJError(1600003, reason="refresh:expired")
+        return self.issue_cached(int(doc["openId"]), refresh_token, now_us, access_ttl_s,
+                                 refresh_ttl_s, cache_s, with_open_id=False)
+
+    @staticmethod
+    def _answer(open_id: int, access: str, refresh: str, created_us: int, access_exp: int,
+                refresh_exp: int, with_open_id: bool) -> dict[str, Any]:
         data: dict[str, Any] = {"openId": open_id} if with_open_id else {}
         data.update({
             "accessToken": access,
             "accessTokenExpiryDate": iso(access_exp, precise=False),
             "refreshToken": refresh,
             "refreshTokenExpiryDate": iso(refresh_exp, precise=False),
-            "createDate": iso(now_us, precise=False),
+            "createDate": iso(created_us, precise=False),
         })
         return data
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from cjsim.clock import US
 from cjsim.errors import CJError
@@ -28,6 +29,7 @@ class Subject(NamedTuple):
     level: int | None = None
     verified: bool = False
     quotas: tuple[Quota, ...] = ()
+    points: int = 0  # the account's order-conversion points today (profiles with a points budget)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +177,7 @@ class Limiter:
                 cost = row.cost if row.cost >= 0 else rule.cost_of(subject.path)
                 if row.calendar is not None:
                     check = self._calendar_check(row.calendar, key, limit, now_us, profile, valid,
-                                                 cost)
+                                                 cost, rule.tz)
                 elif lenient:
                     index = now_us // row.period_us
                     check = WindowCheck(key, limit, row.period_us, str(index),
@@ -187,10 +189,12 @@ class Limiter:
         return planned, valid
 
     def _calendar_check(self, calendar: str, key: str, limit: int, now_us: int,
-                        profile: Profile, valid: list[int], cost: int) -> WindowCheck:
-        cache = self._calendars.get(profile.tz)
+                        profile: Profile, valid: list[int], cost: int,
+                        tz: str | None = None) -> WindowCheck:
+        zone = tz or profile.tz
+        cache = self._calendars.get(zone)
         if cache is None:
-            cache = self._calendars[profile.tz] = CalendarCache(profile.zone)
+            cache = self._calendars[zone] = CalendarCache(ZoneInfo(zone))
         wid, start, end = cache.window(calendar, now_us)
         if end:  # "total" never ends
             _narrow(valid, start, end)
@@ -241,7 +245,8 @@ class Limiter:
 
     def _tripped(self, planned: _Planned, count: int, subject: Subject) -> Tripped:
         rule = planned.rule
-        message = rule.render(rule.message, limit=planned.limit, count=count)
+        message = rule.render(rule.message, limit=planned.limit, count=count,
+                              cost=planned.check.cost)
         error = CJError(rule.code, message=message, http_status=rule.status_for(subject.login),
                         reason=f"limit:{rule.id}")
         return Tripped(rule, planned.limit, count, error)

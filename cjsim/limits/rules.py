@@ -67,6 +67,8 @@ class Rule:
     title: str = ""
     advice: str = ""
     level_names: Mapping[int, str] | None = None
+    # a calendar window in this zone instead of the profile's (CJ's points reset at 00:00 UTC)
+    tz: str | None = None
     # "account_quotas": the row stands for every quota configured on the account
     source: Literal["table", "account_quotas"] = "table"
 
@@ -137,15 +139,20 @@ class Rule:
             parts.append(f"{label} {limit}/{per}")
         return ", ".join(parts)
 
-    def render(self, template: str, limit: int | None = None, count: int | None = None) -> str:
+    def render(self, template: str, limit: int | None = None, count: int | None = None,
+               cost: int | None = None) -> str:
         """``template`` with this rule's effective numbers (``limit`` for the caller's own
-        limit, e.g. its level's; else the rule's)."""
+        limit, e.g. its level's; else the rule's). A budget's message may also name
+        ``{used}`` (= ``{count}``), ``{remaining}`` (limit - used, not below 0) and
+        ``{required}`` (the refused call's ``cost``)."""
         if not template:
             return ""
         shown = limit if limit is not None else self.limit
         times = {1: "once", 2: "twice"}.get(shown or 0, f"{shown} times")
+        remaining = max(0, (shown or 0) - (count or 0))
         return template.format(limit=shown, count=count, period=self.period_text(),
-                               window=self.window_text(), times=times, levels=self.levels_text())
+                               window=self.window_text(), times=times, levels=self.levels_text(),
+                               used=count, remaining=remaining, required=cost)
 
     def described(self) -> str:
         return self.render(self.description)

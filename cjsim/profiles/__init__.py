@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cjsim.limits.points import PointsTotal
 from cjsim.limits.rules import QUOTA_TYPES, Rule, RuleTable
 from cjsim.profiles.model import STRICTNESS, Profile, Strictness
 
@@ -63,6 +64,11 @@ def build_profile(
     refresh_token_ttl_s: int | None = None,
     messages: Mapping[int, str] | None = None,
     rejected_count_toward_ip: bool | None = None,
+    points_base: int | None = None,
+    points_status: int | None = None,
+    points_tz: str | None = None,
+    token_cache_s: int | None = None,
+    max_offset: int | None = None,
     base: Profile | None = None,
 ) -> Profile:
     """A profile with knobs overridden. Raises ValueError naming the bad knob.
@@ -98,6 +104,13 @@ def build_profile(
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {daily_tz!r}") from exc
         changes["tz"] = daily_tz
+    points = {"points_base": points_base, "points_status": points_status, "points_tz": points_tz}
+    if any(v is not None for v in points.values()):
+        table = _points_knobs(table, profile.name, points_base, points_status, points_tz)
+    if token_cache_s is not None:
+        changes["token_cache_s"] = _positive("token_cache_s", token_cache_s)
+    if max_offset is not None:
+        changes["max_offset"] = _positive("max_offset", max_offset)
     for rule_id, knobs in (rules or {}).items():
         table = _override_rule(table, rule_id, knobs)
     if access_token_ttl_s is not None:
@@ -109,6 +122,32 @@ def build_profile(
     if rejected_count_toward_ip is not None:
         changes["rejected_count_toward_ip"] = bool(rejected_count_toward_ip)
     return replace(profile, rules=table, **changes)
+
+
+def _points_knobs(table: RuleTable, name: str, base: int | None, status: int | None,
+                  tz: str | None) -> RuleTable:
+    """``points_base``, ``points_status`` (200|429), ``points_tz`` on the points rule."""
+    rules = [r for r in table.with_role("budget") if isinstance(r.limit_from, PointsTotal)]
+    if not rules:
+        raise ValueError(f"points_base/points_status/points_tz: profile {name!r} has no points"
+                         " budget (use --profile cj-2026)")
+    changes: dict[str, Any] = {}
+    if base is not None:
+        changes["limit"] = _positive("points_base", base)
+        changes["limit_from"] = PointsTotal(changes["limit"])
+    if status is not None:
+        if status not in (200, 429):
+            raise ValueError(f"points_status must be 200 or 429, not {status!r}")
+        changes["http_status"] = status
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"points_tz: unknown time zone {tz!r}") from exc
+        changes["tz"] = tz
+    for rule in rules:
+        table = table.replace_rule(rule.id, **changes)
+    return table
 
 
 def _positive(name: str, value: Any) -> int:
@@ -165,6 +204,8 @@ def _override_rule(table: RuleTable, rule_id: str, knobs: Mapping[str, Any]) -> 
         if knob in ("limit", "period_s") and value <= 0:
             raise ValueError(f"rule {rule_id}: {knob} must be positive, not {value!r}")
         changes[knob] = value
+    if "limit" in changes and isinstance(rule.limit_from, PointsTotal):
+        changes["limit_from"] = rule.limit_from.rebased(changes["limit"])
     if "period_s" in changes and rule.calendar is not None:
         changes["calendar"] = None
     if "calendar" in changes and changes["calendar"] is not None:
@@ -178,8 +219,8 @@ def _check_templates(rule: Rule) -> None:
     """A template naming an unknown field would fail on the first refusal: refuse it now."""
     for knob in ("message", "description", "title", "advice"):
         try:
-            rule.render(getattr(rule, knob), limit=1, count=0)
+            rule.render(getattr(rule, knob), limit=1, count=0, cost=1)
         except (KeyError, IndexError, ValueError, AttributeError) as exc:
             raise ValueError(f"rule {rule.id}: {knob} is not a valid template ({exc!r}); "
                              "it may use {limit}, {count}, {period}, {window}, {times}, "
-                             "{levels}") from None
+                             "{levels}, {used}, {remaining}, {required}") from None

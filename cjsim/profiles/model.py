@@ -28,6 +28,14 @@ class Profile:
     # the early (per-IP) rules
     rejected_count_toward_ip: bool = False
     catalogue: Catalogue = field(default_factory=Catalogue)
+    # cj-2026 (docs/rules.md, "Profiles"): getAccessToken/refreshAccessToken answer the same
+    # pair for this long after issuing it (None: every login issues a new pair)
+    token_cache_s: int | None = None
+    # points per USD of the largest of the last 3 calendar months' paid orders, added to the
+    # day's points budget (0: no order conversion)
+    points_per_usd: int = 0
+    # product/list, listV2: the deepest (pageNum-1) x pageSize accepted (None: no limit)
+    max_offset: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:

@@ -277,7 +277,8 @@ def apply_seed_state(sim: Simulator, scenario: Scenario, now_us: int) -> None:
             continue
         for path, count in spec.calls_today.items():
             subject = Subject("-", path, False, str(account.open_id), account.level,
-                              account.verified, account.quotas)
+                              account.verified, account.quotas,
+                              sim.points.conversion(account.open_id, now_us))
             for planned in sim.limiter.plan(subject, now_us):
                 if planned.rule.role == "daily":
                     for _ in range(count):

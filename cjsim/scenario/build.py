@@ -77,6 +77,9 @@ def _limits(raw: Mapping[str, Any], profile: str | None, out: Collector) -> Limi
         access_token_ttl_s=raw.get("access_token_ttl_s"),
         refresh_token_ttl_s=raw.get("refresh_token_ttl_s"),
         rejected_count_toward_ip=raw.get("rejected_count_toward_ip"),
+        points_base=raw.get("points_base"), points_status=raw.get("points_status"),
+        points_tz=raw.get("points_tz"), token_cache_s=raw.get("token_cache_s"),
+        max_offset=raw.get("max_offset"),
         messages=messages, rules=raw.get("rules") or {},
     )
     # Build the profile once per knob group, so each error points at its own field.

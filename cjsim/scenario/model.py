@@ -56,6 +56,11 @@ class Limits:
     access_token_ttl_s: int | None = None
     refresh_token_ttl_s: int | None = None
     rejected_count_toward_ip: bool | None = None
+    points_base: int | None = None
+    points_status: int | None = None
+    points_tz: str | None = None
+    token_cache_s: int | None = None
+    max_offset: int | None = None
     messages: Mapping[int, str] = field(default_factory=dict)
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -63,7 +68,8 @@ class Limits:
         """The set knobs as ``build_profile`` keywords."""
         out: dict[str, Any] = {}
         for name in ("strictness", "throttle_status", "daily_limit", "daily_tz",
-                     "access_token_ttl_s", "refresh_token_ttl_s", "rejected_count_toward_ip"):
+                     "access_token_ttl_s", "refresh_token_ttl_s", "rejected_count_toward_ip",
+                     "points_base", "points_status", "points_tz", "token_cache_s", "max_offset"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value

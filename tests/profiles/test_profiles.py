@@ -37,7 +37,7 @@ def test_a_profile_is_one_more_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.syspath_prepend(str(tmp_path))
     found = discover("moreprofiles")
     assert list(found) == ["tiny"] and found["tiny"].rules.ids() == ["R1"]
-    assert list(discover()) == list(PROFILES) == ["legacy"]
+    assert list(discover()) == list(PROFILES) == ["cj-2026", "legacy"]
 
 
 def test_cli_lists_and_shows_profiles() -> None:
@@ -53,7 +53,7 @@ def test_cli_lists_and_shows_profiles() -> None:
     assert json.loads(as_json.stdout) == PROFILES["legacy"].describe()
     missing = cli("show", "nope")
     assert missing.returncode == 1 and missing.stderr.strip() == (
-        "cjsim: no profile 'nope' (known: legacy)")
+        "cjsim: no profile 'nope' (known: cj-2026, legacy)")
 
 
 def test_the_profile_endpoint_serves_the_effective_table_over_http() -> None:
