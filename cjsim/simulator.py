@@ -28,7 +28,7 @@ from cjsim.faults import SCENARIO_VERSION, Faults, NoFaults
 from cjsim.interfaces import Interfaces
 from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange_doc, find
 from cjsim.limits.engine import Limiter, Subject
-from cjsim.limits.points import Points
+from cjsim.limits.points import Points, points_rule
 from cjsim.pipeline import Pipeline
 from cjsim.profiles import Profile, build_profile
 from cjsim.reqlog import REQUEST_LOG, cj_text
@@ -387,6 +387,9 @@ class Simulator:
         """Today's points of ``account`` (None when the profile has no points budget)."""
         return self.points.usage(self.limiter, self._usage_subject(account, "*"),
                                  self.clock.now_us())
+
+    def points_usage_possible(self) -> bool:
+        return points_rule(self.profile) is not None
 
     def set_points(self, account: Account, used: int | None = None,
                    conversion: int | None = None) -> None:

@@ -203,10 +203,37 @@ def account(open_id: str) -> Response:
     if found is None:
         return json_response({"error": f"no account with openId {open_id}"}, 404)
     if request.method == "PATCH":
-        found = sim.accounts.update(found.open_id, _body())
+        body = dict(_body())
+        given = "points" in body
+        points = _points_patch(body.pop("points", None), given)
+        found = sim.accounts.update(found.open_id, body) if body or not points else found
+        if points:
+            sim.set_points(found, **points)
     out = found.public()
     out["usage"] = sim.usage(found)
+    points_usage = sim.points_usage(found)
+    if points_usage is not None:
+        out["usage"]["points"] = points_usage
     return json_response(out)
+
+
+def _points_patch(raw: Any, given: bool) -> dict[str, int]:
+    """``"points": {"used": N, "conversion": N}`` of PATCH /__cjsim/accounts/<openId>,
+    checked whole before anything changes."""
+    if not given:
+        return {}
+    if not _sim().points_usage_possible():
+        raise BadInput("points: this profile has no points budget (use the cj-2026 profile)")
+    if not isinstance(raw, dict) or not raw:
+        raise BadInput('points must be an object such as {"used": 49990} or {"conversion": 2500}')
+    out: dict[str, int] = {}
+    for name, value in raw.items():
+        if name not in ("used", "conversion"):
+            raise BadInput(f"points: cannot set {name!r} (settable: conversion, used)")
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10**12:
+            raise BadInput(f"points.{name} must be a whole number from 0 to 10^12, not {value!r}")
+        out[name] = value
+    return out
 
 
 @blueprint.get("/journal")
