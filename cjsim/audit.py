@@ -37,12 +37,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import orjson
 
 from cjsim.call import presented_token
 from cjsim.clock import US, iso
 from cjsim.domain.ids import digest
+from cjsim.limits.points import PointsTotal
 from cjsim.limits.rules import Rule
 from cjsim.limits.windows import calendar_window
 
@@ -81,9 +83,18 @@ AUDIT_RULES: Mapping[str, tuple[str, str]] = {
         "Kept calling an interface after its daily limit",
         "After the daily-limit answer ('Please try again tomorrow'), stop calling that"
         " interface until local midnight."),
+    "AFTER-POINTS-EXHAUSTED": (
+        "Kept calling costed interfaces after the API points ran out",
+        "After 16900500 ('Insufficient API points'), stop every interface that costs points"
+        " until 00:00 UTC; free interfaces (orders, balance, settings) still answer."),
+    "LOGIN-CACHE-IGNORED": (
+        "Fetched tokens again and again instead of keeping them",
+        "CJ answers the same token pair for 24 hours: log in once, keep the pair, and use"
+        " refreshAccessToken shortly before accessTokenExpiryDate."),
 }
 BEHAVIOURS = ("LOGIN-WHILE-VALID", "EXPIRED-TOKEN", "RELOGIN-ON-THROTTLE", "BUSY-RETRIES",
-              "RETRY-NON-RETRYABLE", "AFTER-DAILY-LIMIT")
+              "RETRY-NON-RETRYABLE", "AFTER-DAILY-LIMIT", "AFTER-POINTS-EXHAUSTED",
+              "LOGIN-CACHE-IGNORED")
 
 
 def is_non_retryable(code: int | None) -> bool:
@@ -228,6 +239,7 @@ class Auditor:
                 owners.setdefault(entry["tokenId"], int(entry["openId"]))
         self.owners = owners
         self._groups: dict[tuple[str, Any, Any], _Group] = {}
+        self._points_by: dict[int, str] = {}  # account -> its points rule that refused it
 
     # -- helpers -------------------------------------------------------------------------
     def who(self, entry: Mapping[str, Any]) -> int | None:
@@ -261,6 +273,7 @@ class Auditor:
     def findings(self) -> list[Finding]:
         self._limits()
         self._daily()
+        self._points()
         self._tokens()
         self._relogin_on_throttle()
         self._retries()
@@ -276,7 +289,8 @@ class Auditor:
         quota_open: set[tuple[int | None, str]] = set()
         violated = {v["journalId"]: v for v in self.violations}
         quotas = {r.id for r in self.profile.rules.with_role("quota")}
-        episodic = quotas | {r.id for r in self.profile.rules.with_role("daily")}
+        episodic = quotas | {r.id for r in self.profile.rules.with_role("daily")} | set(
+            self._points_rules())
         quota_hits = {v["journalId"]: v["rule"] for v in self.violations if v["rule"] in quotas}
         for entry in self.entries:
             if entry["id"] in quota_hits:
@@ -312,6 +326,71 @@ class Auditor:
                 _wid, _start, midnight = calendar_window(hits[entry["id"]], entry["timeUs"],
                                                          self.profile.zone)
                 until[key] = midnight
+
+    def _points_rules(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.profile.rules.with_role("budget")
+                if isinstance(r.limit_from, PointsTotal)}
+
+    def _points(self) -> None:
+        """The first 16900500 of an account's day is a finding of the points rule; every
+        costed call after it before 00:00 UTC is AFTER-POINTS-EXHAUSTED."""
+        rules = self._points_rules()
+        hits = {v["journalId"]: v for v in self.violations if v["rule"] in rules}
+        until: dict[int, int] = {}
+        for entry in self.entries:
+            who = self.who(entry)
+            if who is None:
+                continue
+            end = until.get(who)
+            hit = hits.get(entry["id"])
+            if end is not None and entry["timeUs"] < end:
+                rule = rules[self._points_rule_of(who, rules)]
+                if rule.cost_of(str(entry["path"])) > 0:
+                    self._flag("AFTER-POINTS-EXHAUSTED", entry)
+            elif hit is not None:
+                rule = rules[hit["rule"]]
+                self._flag(rule.id, entry, shadow=not hit["rejected"])
+                zone = ZoneInfo(rule.tz) if rule.tz else self.profile.zone
+                until[who] = calendar_window("day", entry["timeUs"], zone)[2]
+                self._points_by[who] = rule.id
+
+    def _points_rule_of(self, who: int, rules: Mapping[str, Rule]) -> str:
+        return self._points_by.get(who) or next(iter(rules))
+
+    def _points_words(self, rule_id: str, who: int | None,
+                      entries: Sequence[Mapping[str, Any]]) -> str | None:
+        """"Account 7 had 50000 API points for 2026-07-06 and had used 50000 when a call
+        needing 50 was refused (16900500)": the account's own numbers."""
+        rule = self._points_rules().get(rule_id)
+        if rule is None or who is None:
+            return None
+        first = entries[0]
+        hit = next((v for v in self.violations if v["journalId"] == first["id"]), None)
+        if hit is None:
+            return None
+        zone = ZoneInfo(rule.tz) if rule.tz else self.profile.zone
+        day = calendar_window("day", first["timeUs"], zone)[0]
+        cost = rule.cost_of(str(first["path"]))
+        return (f"Account {who} had {hit['limit']} API points for {day} ({rule.tz or self.profile.tz})"
+                f" and had used {hit['used']} when a call needing {cost} was refused"
+                f" ({rule.code})")
+
+    def _cache_ignored(self) -> None:
+        """Under a token cache (cj-2026), every getAccessToken after the first within the
+        cache period: CJ answered the same pair, the client should have kept it."""
+        cache_s = self.profile.token_cache_s
+        if not cache_s:
+            return
+        last: dict[int, list[int]] = defaultdict(list)
+        for entry in self.entries:
+            who = self.who(entry)
+            if entry["path"] != self.get_token or who is None or entry.get("code") != 200:
+                continue
+            recent = [t for t in last[who] if entry["timeUs"] - t < cache_s * US]
+            if recent:
+                self._flag("LOGIN-CACHE-IGNORED", entry)
+            recent.append(entry["timeUs"])
+            last[who] = recent
 
     def _issues(self) -> list[_Issue]:
         """Successful logins and refreshes, each paired with the token the store issued."""
@@ -350,7 +429,9 @@ class Auditor:
         return issues
 
     def _tokens(self) -> None:
-        issues = self._issues()
+        if self.profile.token_cache_s:  # a login answers the held pair: not a waste, but a habit
+            self._cache_ignored()
+        issues = self._issues() if not self.profile.token_cache_s else []
         for entry in self.entries:
             who = self.who(entry)
             if entry["path"] != self.get_token or who is None:
@@ -414,7 +495,7 @@ class Auditor:
         first, last = entries[0]["timeUs"], entries[-1]["timeUs"]
         when = f"at {iso(first)}" if first == last else f"between {iso(first)} and {iso(last)}"
         n = len(entries)
-        own = self._own_limit(rule, who, entries)
+        own = self._own_limit(rule, who, entries) or self._points_words(rule, who, entries)
         if own is not None:
             text = f"{own} on {', '.join(paths)} {when}."
         else:
@@ -525,6 +606,12 @@ def _what(rule: str, n: int, entries: Sequence[Mapping[str, Any]], profile: Prof
         codes = sorted({str(e.get("code")) for e in entries})
         return (f"sent {times} a request unchanged after it was refused with a code no retry"
                 f" fixes (latest answers: {', '.join(codes)})")
+    if rule == "AFTER-POINTS-EXHAUSTED":
+        return (f"called costed interfaces {times} after its API points ran out (16900500),"
+                " before the reset at 00:00 UTC")
+    if rule == "LOGIN-CACHE-IGNORED":
+        return (f"fetched tokens {times} more within 24 hours of an earlier login"
+                " (CJ answered the same pair each time)")
     if rule == "AFTER-DAILY-LIMIT":
         return (f"called {times} more after the daily-limit answer, before local midnight"
                 f" ({profile.tz})")

@@ -13,8 +13,9 @@ def success(data: Any, request_id: str) -> dict[str, Any]:
 
 
 def failure(error: CJError, request_id: str, catalogue: Catalogue) -> dict[str, Any]:
-    message = error.message if error.message is not None else catalogue.message(error.code)
-    if error.detail:
-        message = f"{message}: {error.detail}"
+    """The error's envelope: the message is exactly the catalogue's text (or the rule's
+    rendered one); the detail goes to the ``X-CJSim-Detail`` header, not here."""
+    message = (error.message if error.message is not None
+               else catalogue.message(error.code, error.param))
     return {"code": error.code, "result": False, "message": message, "data": None,
             "requestId": request_id, "success": False}

@@ -54,6 +54,8 @@ WRONG_JSON_MESSAGE = "Warning: wrong json format."
 
 # every code some profile's catalogue knows: a CJError must name one of them
 _KNOWN_CODES: set[int] = set(SEED_CATALOGUE)
+# a text for every known code, for a code injected into a profile whose table lacks it
+_ANY_TEXT: dict[int, str] = {code: text for code, (text, _) in SEED_CATALOGUE.items()}
 
 
 class Catalogue:
@@ -66,6 +68,8 @@ class Catalogue:
         base = (dict(table) if table is not None
                 else {code: text for code, (text, _) in SEED_CATALOGUE.items()})
         _KNOWN_CODES.update(base)
+        for code, text in base.items():
+            _ANY_TEXT.setdefault(code, text)
         if messages:
             unknown = set(messages) - set(base)
             if unknown:
@@ -76,8 +80,14 @@ class Catalogue:
     def __contains__(self, code: object) -> bool:
         return code in self._messages
 
-    def message(self, code: int) -> str:
-        return self._messages[code]
+    def message(self, code: int, param: str | None = None) -> str:
+        """The code's text, its ``{param}`` filled with ``param`` (left out when None)."""
+        text = self._messages.get(code)
+        if text is None:
+            text = _ANY_TEXT[code]
+        if "{param}" in text:
+            text = text.replace("{param}", param or "")
+        return text
 
     def codes(self) -> list[int]:
         return sorted(self._messages)
@@ -94,9 +104,12 @@ class CJError(Exception):
     """A CJ answer other than success. ``message`` None means the catalogue's text.
 
     ``http_status`` is 200 for business errors (what the real API does); throttles may
-    carry 429 per the profile. ``detail`` is appended to the catalogue message
-    ("Illegal parameter: pageSize must be 1..200") so bad input gets a clear answer;
-    ``reason`` is a short machine tag for the journal and the audit, never sent.
+    carry 429 per the profile. The envelope's message is exactly the catalogue's text;
+    ``detail`` ("pageSize must be 1..200") travels in the ``X-CJSim-Detail`` header and the
+    journal, so nothing a developer needs is lost. ``reason`` is a short machine tag (the
+    error's kind: "wrong-method", "missing-param", ...) for the journal and the audit; a
+    profile may answer a kind with its own code (``Profile.kinds``). ``param`` fills the
+    catalogue's ``{param}``.
     """
 
     code: int
@@ -104,6 +117,7 @@ class CJError(Exception):
     http_status: int = 200
     detail: str | None = None
     reason: str | None = None
+    param: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in _KNOWN_CODES:
@@ -115,6 +129,7 @@ class CJError(Exception):
         return f"CJError({self.code}, {self.message or (seed[0] if seed else '')!r})"
 
 
-def illegal(detail: str, message: str | None = None, reason: str = "params") -> CJError:
-    """1600300 whose message names the problem."""
-    return CJError(1600300, message=message, detail=detail, reason=reason)
+def illegal(detail: str, message: str | None = None, reason: str = "params",
+            param: str | None = None) -> CJError:
+    """1600300 with the problem in its detail."""
+    return CJError(1600300, message=message, detail=detail, reason=reason, param=param)

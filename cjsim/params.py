@@ -180,7 +180,8 @@ def parse_object(specs: tuple[Field, ...], source: Mapping[str, Any], where: str
         value = source.get(spec.name)
         if _absent(value):
             if spec.required:
-                raise illegal(f"{where}{spec.name} is required")
+                raise illegal(f"{where}{spec.name} is required", reason="missing-param",
+                              param=f"{where}{spec.name}")
             if spec.default is not None:
                 out[spec.name] = spec.default
             continue
@@ -199,7 +200,8 @@ def parse_query(specs: tuple[Field, ...], args: Any) -> dict[str, Any]:
             value = args.get(spec.name)
         if _absent(value):
             if spec.required:
-                raise illegal(f"{spec.name} is required")
+                raise illegal(f"{spec.name} is required", reason="missing-param",
+                              param=spec.name)
             if spec.default is not None:
                 out[spec.name] = spec.default
             continue

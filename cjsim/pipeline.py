@@ -22,6 +22,7 @@ from werkzeug.exceptions import BadRequest
 
 from cjsim import jsonenc
 from cjsim.call import Call, presented_token
+from cjsim.domain.ids import mask_secrets
 from cjsim.domain.progress import DUE_READ
 from cjsim.envelope import failure, success
 from cjsim.errors import WRONG_JSON_MESSAGE, CJError, illegal
@@ -45,6 +46,14 @@ REASONS = {200: "OK", 400: "BAD REQUEST", 404: "NOT FOUND", 405: "METHOD NOT ALL
 
 StartResponse = Callable[..., Any]
 JOURNAL_SEQ = "journal"  # numbers the journal's entries (a request's journal id)
+# what the envelope's exact catalogue message leaves out ("pageSize must be at most 200")
+DETAIL_HEADER = "X-CJSim-Detail"
+
+
+def _header_text(text: str) -> str:
+    """``text`` as one header line: printable ASCII (others as \\uXXXX), at most 1,000 chars."""
+    safe = "".join(c if " " <= c <= "~" else f"\\u{ord(c):04x}" for c in text)
+    return safe[:1000]
 
 
 class RawAnswer(Exception):
@@ -98,7 +107,8 @@ class Pipeline:
             try:
                 data = self._run(call, environ)
                 payload = success(data, sim.request_id(call))
-            except CJError as err:
+            except CJError as raised:
+                err = sim.profile.translate(raised)
                 status = err.http_status
                 if err.reason and "reason" not in call.notes:
                     call.notes["reason"] = err.reason
@@ -217,7 +227,7 @@ class Pipeline:
     def _shape_and_token(self, call: Call, route: Route, environ: dict[str, Any]) -> None:
         if call.method != route.method:
             raise illegal(f"request method '{call.method}' not supported; use {route.method}",
-                          reason="wrong-method")
+                          reason="wrong-method", param=call.method[:16])
         call.body = self._read_body(call, route, environ)
         if route.auth:
             self._authenticate(call)
@@ -251,7 +261,8 @@ class Pipeline:
         call.raw_body = raw
         ctype = str(environ.get("CONTENT_TYPE", "")).lower()
         if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            raise illegal("this interface takes a JSON body, not form-data", reason="form-body")
+            raise illegal("this interface takes a JSON body, not form-data", reason="form-body",
+                          param=str(environ.get("CONTENT_TYPE", ""))[:100])
         if not raw.strip():
             if route.body == "json_or_empty":
                 return {}
@@ -309,6 +320,9 @@ class Pipeline:
     def _respond(self, call: Call, status: int, payload: dict[str, Any], body: bytes,
                  start_response: StartResponse) -> Iterable[bytes]:
         headers = [*JSON_HEADERS, ("Content-Length", str(len(body)))]
+        detail = call.notes.get("detail")
+        if detail:
+            headers.append((DETAIL_HEADER, _header_text(mask_secrets(str(detail)))))
         self._journal(call, payload["code"], status, payload["requestId"], payload.get("message"),
                       body, headers)
         start_response(f"{status} {REASONS.get(status, 'UNKNOWN')}", headers)

@@ -63,9 +63,10 @@ def test_offline_interface_is_1600100(logged_in) -> None:  # type: ignore[no-unt
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "FOO"])
 def test_wrong_method_on_known_path_is_1600300(logged_in, method: str) -> None:  # type: ignore[no-untyped-def]
-    body = envelope(logged_in.call(method, "setting/get"))
-    assert body["code"] == 1600300
-    assert "not supported" in body["message"]
+    response = logged_in.call(method, "setting/get")
+    body = envelope(response)
+    assert (body["code"], body["message"]) == (1600300, "Illegal parameter")  # the exact text
+    assert "not supported" in response.headers["X-CJSim-Detail"]  # the detail, beside it
 
 
 def test_get_on_post_interface_is_1600300(client) -> None:  # type: ignore[no-untyped-def]
@@ -82,15 +83,15 @@ def test_bad_json_says_wrong_json_format(client) -> None:  # type: ignore[no-unt
 
 
 def test_params_in_query_instead_of_json_body_is_1600300(client, account) -> None:  # type: ignore[no-untyped-def]
-    body = envelope(client.post(f"authentication/getAccessToken?apiKey={account.api_key}"))
-    assert body["code"] == 1600300
-    assert "JSON body" in body["message"]
+    response = client.post(f"authentication/getAccessToken?apiKey={account.api_key}")
+    assert envelope(response)["code"] == 1600300
+    assert "JSON body" in response.headers["X-CJSim-Detail"]
 
 
 def test_form_data_instead_of_json_is_1600300(client, account) -> None:  # type: ignore[no-untyped-def]
-    body = envelope(client.post("authentication/getAccessToken", data={"apiKey": account.api_key}))
-    assert body["code"] == 1600300
-    assert "form-data" in body["message"]
+    response = client.post("authentication/getAccessToken", data={"apiKey": account.api_key})
+    assert envelope(response)["code"] == 1600300
+    assert "form-data" in response.headers["X-CJSim-Detail"]
 
 
 @pytest.mark.parametrize("payload", [b"[1,2]", b'"text"', b"42", b"null"])
@@ -105,14 +106,15 @@ def test_body_over_the_size_limit_is_1600300_not_413(client, sim) -> None:  # ty
     response = client.post("authentication/getAccessToken", data=big,
                            content_type="application/json")
     body = envelope(response)
-    assert body["code"] == 1600300 and "larger than" in body["message"]
+    assert body["code"] == 1600300 and "larger than" in response.headers["X-CJSim-Detail"]
 
 
 def test_ill_typed_param_is_1600300_naming_the_field(client, account, sim) -> None:  # type: ignore[no-untyped-def]
     body = envelope(client.post("authentication/refreshAccessToken", json={"refreshToken": 5.5}))
     assert body["code"] == 1600300
-    body = envelope(client.post("authentication/refreshAccessToken", json={"refreshToken": ""}))
-    assert body["code"] == 1600300 and "refreshToken" in body["message"]
+    response = client.post("authentication/refreshAccessToken", json={"refreshToken": ""})
+    assert envelope(response)["code"] == 1600300
+    assert "refreshToken" in response.headers["X-CJSim-Detail"]
 
 
 def test_handler_exception_is_1600000_http_500_and_logged(client, sim, caplog) -> None:  # type: ignore[no-untyped-def]

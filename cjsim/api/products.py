@@ -8,7 +8,9 @@ what orders hold (``sim.domain.reserved()``, read once per request).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from cjsim.api.bind import AccountView, CatalogueView
 from cjsim.call import Call
@@ -121,8 +123,29 @@ SOURCINGS = arr(obj({
 
 
 get_category = CatalogueView("get_category", live_stock=False)
-product_list = CatalogueView("product_list")
-product_list_v2 = CatalogueView("product_list_v2")
+@dataclass(frozen=True)
+class PagedView(CatalogueView):
+    """A listing whose depth the profile may cap (``max_offset``: cj-2026 refuses an offset
+    (page-1) x size beyond 6,000)."""
+
+    page: str = "pageNum"
+    size: str = "pageSize"
+
+    def __call__(self, call: Call) -> Any:
+        profile = call.sim.profile
+        deepest = profile.max_offset
+        if deepest is not None:
+            offset = (call.params[self.page] - 1) * call.params[self.size]
+            if offset > deepest:
+                raise CJError(1600300, reason="max-offset",
+                              message=f"{profile.catalogue.message(1600300)}, the max offset "
+                                      f"is {deepest}",
+                              detail=f"({self.page} - 1) x {self.size} = {offset}")
+        return super().__call__(call)
+
+
+product_list = PagedView("product_list")
+product_list_v2 = PagedView("product_list_v2", page="page", size="size")
 product_query = CatalogueView("product_query")
 variant_query = CatalogueView("variant_query")
 variant_by_vid = CatalogueView("variant_by_vid")

@@ -169,7 +169,8 @@ def _route(start: str, end: str, name: str, routes: RouteTable) -> Route:
     for route in routes.routes(start, end):
         if route.line.name == name:
             return route
-    raise CJError(1605000, detail=f"{name!r} is not offered from {start} to {end}")
+    raise CJError(1605000, detail=f"{name!r} is not offered from {start} to {end}",
+                  reason="logistic:not-on-route")
 
 
 def freight_quote(

@@ -268,7 +268,8 @@ class Orders:
         to = p["shippingCountryCode"].strip().upper()
         start = p["fromCountryCode"].strip().upper()
         if not lg.known_country(to):
-            raise CJError(1603000, detail=f"shippingCountryCode {to} is not a known country")
+            raise CJError(1603000, detail=f"shippingCountryCode {to} is not a known country",
+                          reason="country:unknown")
         chosen = self._storage(p.get("storageId"), start)
         number = p["orderNumber"]
         pay_type = p.get("payType", 1) if version == 2 else None
@@ -280,7 +281,8 @@ class Orders:
         messages: list[Message] = []
         with self.store.transaction() as tx:
             if tx.get(numbers_ns(open_id), number) is not None:
-                raise CJError(1603000, detail=f"orderNumber {number} already exists")
+                raise CJError(1603000, detail=f"orderNumber {number} already exists",
+                              reason="order:duplicate")
             postage = lg.line_price(start, to, p["logisticName"], weight)
             held = reserved_in(tx)
             allocation: list[list[Any]] = []

@@ -79,13 +79,30 @@ POINTS = Rule(
     message=POINTS_MESSAGE,
 )
 
+# what the current table answers where the seed answered 1600300/1603000/1605000/1600001
+KINDS = MappingProxyType({
+    "wrong-method": 16900202,
+    "form-body": 16900203,
+    "no-body": 16900204,
+    "wrong-json": 16900205,
+    "missing-param": 16900403,
+    "params": 1600300,
+    "login:wrong-key": 1600005,
+    "login:unknown-key": 1600005,
+    "order:duplicate": 1603003,
+    "country:unknown": 1605002,
+    "logistic:not-on-route": 1605001,
+    "product:removed": 1602002,
+    "variant:removed": 1602003,
+})
+
 _KEPT = {r.id: r for r in LEGACY_RULES.rules}
 RULES = RuleTable((
     _KEPT["R1"],
     _login("T1", GET_TOKEN, "getAccessToken"),
     _login("T2", REFRESH_TOKEN, "refreshAccessToken"),
-    _KEPT["Q"],
     POINTS,
+    _KEPT["Q"],
     _KEPT["R4"],
     _KEPT["R2"],
 ))
@@ -101,4 +118,5 @@ PROFILE = Profile(
     points_per_usd=POINTS_PER_USD,
     max_offset=6000,
     catalogue=Catalogue(table=MESSAGES),
+    kinds=KINDS,
 )

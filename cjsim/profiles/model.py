@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
-from cjsim.errors import Catalogue
+from cjsim.errors import Catalogue, CJError
 from cjsim.limits.rules import Rule, RuleTable
 
 Strictness = Literal["strict", "lenient", "shadow"]
@@ -36,6 +38,16 @@ class Profile:
     points_per_usd: int = 0
     # product/list, listV2: the deepest (pageNum-1) x pageSize accepted (None: no limit)
     max_offset: int | None = None
+    # error kind (CJError.reason) -> this profile's code: handlers raise the seed's code with a
+    # kind, and a profile whose CJ answers the kind with another code says so here
+    kinds: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def translate(self, error: CJError) -> CJError:
+        """``error`` as this profile answers it: its kind's code and catalogue text."""
+        code = self.kinds.get(error.reason or "")
+        if code is None or code == error.code:
+            return error
+        return replace(error, code=code, message=None)
 
     @property
     def zone(self) -> ZoneInfo:

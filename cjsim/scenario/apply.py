@@ -270,11 +270,11 @@ def apply_seed_state(sim: Simulator, scenario: Scenario, now_us: int) -> None:
     exactly what real calls would have left behind ("Number of requests made: N").
     """
     for spec in scenario.accounts:
-        if not spec.calls_today:
-            continue
         account = sim.accounts.by_email(spec.email)
         if account is None:
             continue
+        if spec.points_used is not None or spec.points_conversion is not None:
+            sim.set_points(account, used=spec.points_used, conversion=spec.points_conversion)
         for path, count in spec.calls_today.items():
             subject = Subject("-", path, False, str(account.open_id), account.level,
                               account.verified, account.quotas,

@@ -14,6 +14,7 @@ from typing import Any
 
 from cjsim.domain.accounts import EMAIL_RE, AccountError, normalize_path, parse_balance, parse_level, parse_quotas
 from cjsim.domain.catalogue.changes import parse_change
+from cjsim.limits.points import points_rule
 from cjsim.profiles import PROFILES, build_profile
 from cjsim.scenario.errors import Collector, FieldPath
 from cjsim.scenario.model import (
@@ -50,6 +51,7 @@ def build(doc: Mapping[str, Any], out: Collector, known_paths: Collection[str] |
 
     limits = _limits(part("limits", {}), None if ("profile",) in skip else doc.get("profile"), out)
     accounts = _accounts(items("accounts"), out, known_paths)
+    _points_need_a_budget(items("accounts"), doc.get("profile"), out)
     clock = _clock(part("clock", {}), out)
     faults = tuple(f for i, raw in items("faults")
                    if (f := _fault(raw, ("faults", i), out, known_paths)) is not None)
@@ -132,8 +134,22 @@ def _accounts(raw: list[tuple[int, Mapping[str, Any]]], out: Collector,
         specs.append(AccountSpec(
             email=email, api_key=item.get("apiKey"), open_id=item.get("openId"), level=level,
             verified=item.get("verified"), balance=balance, name=item.get("name"),
-            quota_limits=quotas, calls_today=calls))
+            quota_limits=quotas, calls_today=calls, points_used=item.get("pointsUsed"),
+            points_conversion=item.get("pointsConversion")))
     return tuple(specs)
+
+
+def _points_need_a_budget(raw: list[tuple[int, Mapping[str, Any]]], profile: Any,
+                          out: Collector) -> None:
+    """``pointsUsed``/``pointsConversion`` only mean something under a points profile."""
+    known = PROFILES.get(profile) if isinstance(profile, str) else None
+    if known is not None and points_rule(known) is not None:
+        return
+    for index, item in raw:
+        for key in ("pointsUsed", "pointsConversion"):
+            if key in item:
+                out.add(("accounts", index, key),
+                        f"{key} needs a profile with API points (profile: cj-2026)")
 
 
 def _clock(raw: Mapping[str, Any], out: Collector) -> ClockSpec:

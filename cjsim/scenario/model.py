@@ -93,6 +93,8 @@ class AccountSpec:
     name: str | None = None
     quota_limits: tuple[dict[str, Any], ...] | None = None
     calls_today: Mapping[str, int] = field(default_factory=dict)  # full path -> calls
+    points_used: int | None = None  # cj-2026: API points already spent today
+    points_conversion: int | None = None  # cj-2026: today's order-conversion points
 
     def create_kwargs(self) -> dict[str, Any]:
         """Keywords of ``Accounts.create`` (unset fields keep their defaults)."""

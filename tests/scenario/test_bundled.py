@@ -67,6 +67,49 @@ def _daily(sim: Simulator) -> None:
     assert {"path": "/api2.0/v1/product/list", "count": 1000, "remaining": 0}.items() <= usage[0].items()
 
 
+@effect("points-exhausted-midday")
+def _points_midday(sim: Simulator) -> None:
+    d = driver(sim)
+    assert d.code("product/query", productSku=DEMO_SKU) == 200  # 10 points: 50000 used
+    refused = d.get("product/list")
+    assert (refused["code"], refused["message"], refused["data"]) == (
+        16900500, "Insufficient API points. Used today: 50000, Remaining: 0, Required: 50.", None)
+    assert d.code("shopping/pay/getBalance") == 200
+    assert sim.points_usage(d.account)["remaining"] == 0
+
+
+@effect("points-near-limit")
+def _points_near(sim: Simulator) -> None:
+    d = driver(sim)
+    assert sim.points_usage(d.account)["total"] == 52_500
+    assert [d.code() for _ in range(51)] == [200] * 51
+    refused = d.get("product/list")
+    assert (refused["code"], refused["message"]) == (
+        16900500, "Insufficient API points. Used today: 52490, Remaining: 10, Required: 50.")
+    assert d.code("product/query", productSku=DEMO_SKU) == 200
+    sim.clock.set("2026-07-07T00:00:00+00:00")
+    assert d.code() == 200
+    assert sim.points_usage(d.account)["used"] == 50
+
+
+@effect("token-cache-2026")
+def _token_cache(sim: Simulator) -> None:
+    d = driver(sim)
+    first = (d.token, d.refresh_token)
+    sim.clock.advance(0.5)
+    early = d.http.post("/api2.0/v1/authentication/getAccessToken", json={"apiKey": d.api_key})
+    assert (early.status_code, early.get_json()["message"]) == (
+        429, "Too Many Requests, QPS limit is 1 time/1second")
+    sim.clock.advance(1)
+    d.login()
+    assert (d.token, d.refresh_token) == first
+    sim.clock.advance(86_400)
+    d.login()
+    assert d.token != first[0]
+    d.token = first[0]
+    assert d.code("setting/get") == 200
+
+
 @effect("free-level-qps")
 def _free(sim: Simulator) -> None:
     d = driver(sim)

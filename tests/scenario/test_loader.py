@@ -47,7 +47,7 @@ BAD_CASES = [
     ("faults:\n  - match: {calls: [0]}\n    action: {code: 1600000}\n", 3, "faults[0].match.calls[0]",
      "expected a number >= 1, got 0"),
     ("faults:\n  - match: {}\n    action:\n      code: 1234\n", 5, "faults[0].action.code",
-     "a CJ error code of the global error table"),
+     "a CJ error code of a profile's error table"),
     ("faults:\n  - match: {}\n    action: {code: 1600000, body: x}\n", 4, "faults[0].action",
      "one answer per action: give at most one of code, body, reset_connection, offline, false_negative"),
     ("faults:\n  - match: {}\n    action: {message: hi}\n", 4, "faults[0].action.message", "needs a code"),
