@@ -1,7 +1,9 @@
 """The limiter's cost, side by side (issue 3 targets).
 
 * limiter per request: ``admit`` (check-all-then-commit) of every rule of the legacy profile
-  (R1, R5, R4, R2 apply to a data call) against the in-memory store. Target <= 15 µs.
+  (R1, R5, R4, R2 apply to a data call) against the in-memory store. Target <= 15 µs. The
+  same for ``cj-2026`` (R1, P, R4, R2, plus the account's order-conversion lookup the
+  pipeline makes for each call).
 * a whole ``product/query`` (or ``setting/get`` while products are absent) in-process,
   limits on vs limits off, same app code, interleaved. Target ratio <= 1.15.
 * a full simulated day on the frozen clock: 1,000 calls, the reset at midnight, the next
@@ -28,12 +30,11 @@ START = "2026-01-05T10:00:00+08:00"
 ALL_OFF = {rid: {"enabled": False} for rid in PROFILES["legacy"].rules.ids()}
 
 
-def limiter_cost(n: int) -> float:
-    sim = Simulator(clock="frozen", start=START)
+def limiter_cost(n: int, profile: str = "legacy") -> float:
+    sim = Simulator(clock="frozen", start=START, profile=profile)
     account = sim.account(level="advanced")
-    subject = Subject("127.0.0.1", "/api2.0/v1/product/query", False, str(account.open_id),
-                      account.level, account.verified, account.quotas)
-    limiter, clock = sim.limiter, sim.clock
+    limiter, clock, points = sim.limiter, sim.clock, sim.points
+    open_id = account.open_id
     # 5 calls per simulated second: every rule is checked and committed, none trips
     now = clock.now_us()
     step = 200_000
@@ -41,6 +42,9 @@ def limiter_cost(n: int) -> float:
     def one() -> None:
         nonlocal now
         now += step
+        subject = Subject("127.0.0.1", "/api2.0/v1/product/query", False, str(open_id),
+                          account.level, account.verified, account.quotas,
+                          points.conversion(open_id, now))  # what the pipeline builds
         decision = limiter.admit(subject, now)
         assert not decision.rejected
 
@@ -128,16 +132,20 @@ def main() -> None:
     args = parser.parse_args()
     n, rounds = (2_000, 3) if args.quick else (20_000, 7)
     limiter_us = limiter_cost(n)
+    limiter_2026_us = limiter_cost(n, "cj-2026")
     whole = whole_request(n // 4, rounds)
     day_s = simulated_day()
     rows = [("measure", "value", "target"),
             ("limiter per request (all rules, memory)", f"{limiter_us:.2f} µs", "<= 15 µs"),
+            ("limiter per request, cj-2026 (points, memory)", f"{limiter_2026_us:.2f} µs",
+             "<= 15 µs"),
             (f"{whole['path']} in-process, limits on", f"{whole['limits on']:.1f} µs", ""),
             (f"{whole['path']} in-process, limits off", f"{whole['limits off']:.1f} µs", ""),
             ("ratio on/off", f"{whole['ratio']:.3f}", "<= 1.15"),
             ("a simulated day (1,000 calls, midnight, next call)", f"{day_s * 1000:.0f} ms", "< 1000 ms")]
     print(table(rows))
-    path = save("limiter", {"limiter_us": limiter_us, "request": whole, "simulated_day_s": day_s})
+    path = save("limiter", {"limiter_us": limiter_us, "limiter_cj2026_us": limiter_2026_us,
+                            "request": whole, "simulated_day_s": day_s})
     print(f"\nwritten {path}")
 
 
