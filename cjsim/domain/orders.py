@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -85,6 +86,20 @@ def new_pay_id(now_us: int, seq: int) -> str:
 def new_line_item_id(now_us: int, seq: int, line: int) -> str:
     """19 digits: ``yyMMddHHmmss`` + 4 digits of the order sequence + 3 of the line."""
     return f"{_china(now_us):%y%m%d%H%M%S}{seq % 10**4:04d}{line % 10**3:03d}"
+
+
+def _on_shelf(cat: Catalogue, lookup: Callable[[str], Variant], key: str) -> Variant:
+    """``lookup(key)``; an item off the shelf raises its error with the kind a profile may
+    answer with its own code (cj-2026: 1602002 product, 1602003 variant removed)."""
+    try:
+        return lookup(key)
+    except CJError as exc:
+        known = cat.find_variant(key) is not None or cat.find_variant_by_sku(key) is not None
+        if exc.code == 1602001 and exc.reason is None and known:
+            raise replace(exc, reason="product:removed") from None
+        if exc.code == 1602000 and cat.was_removed(key):
+            raise replace(exc, reason="variant:removed") from None
+        raise
 
 
 def reserved_in(tx: Txn) -> Reserved:
@@ -246,9 +261,9 @@ class Orders:
             vid, sku = item.get("vid"), item.get("sku")
             if not vid and not sku:
                 raise illegal(f"products[{index}] needs vid or sku")
-            variant = cat.variant(vid) if vid else None
+            variant = _on_shelf(cat, cat.variant, vid) if vid else None
             if sku:
-                by_sku = cat.variant_by_sku(sku)
+                by_sku = _on_shelf(cat, cat.variant_by_sku, sku)
                 if variant is not None and by_sku.vid != variant.vid:
                     raise illegal(f"products[{index}]: vid and sku name different variants")
                 variant = by_sku

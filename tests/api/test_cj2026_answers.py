@@ -12,7 +12,7 @@ import pytest
 
 from cjsim import Simulator
 from cjsim.profiles import PROFILES
-from tests.shop import new_sim, shop_of
+from tests.shop import DEMO_SKU, new_sim, shop_of
 
 REFERENCE = Path(__file__).parent.parent / "data" / "cj-2026.md"
 TOKEN = "/api2.0/v1/authentication/getAccessToken"
@@ -151,3 +151,17 @@ def test_a_paid_order_converts_to_points_the_next_utc_day() -> None:
     assert sim.points_usage(shop.account)["conversion"] == 0  # paid today: counts tomorrow
     sim.clock.advance(86_400)
     assert sim.points_usage(shop.account)["conversion"] == int(float(amount) * 100)
+
+
+@pytest.mark.parametrize(("profile", "product", "variant"), [
+    ("cj-2026", 1602002, 1602003), ("legacy", 1602001, 1602000)])
+def test_ordering_what_was_taken_off_the_shelves(profile: str, product: int, variant: int) -> None:
+    sim, shop = sim_and_shop(profile)
+    data = shop.ok("GET", "product/query", query_string={"productSku": DEMO_SKU})
+    first, second = data["variants"][0]["vid"], data["variants"][1]["vid"]
+    sim.change_product(data["pid"], {"variants": {second: {"onShelf": False}}})
+    assert shop.create(second)["code"] == variant
+    assert shop.create(first)["code"] == 200
+    sim.change_product(data["pid"], {"onShelf": False})
+    assert shop.create(first)["code"] == product
+    assert shop.create("no-such-vid")["code"] == 1602000  # unknown stays "not found"

@@ -85,6 +85,11 @@ class CatalogueIndex:
         """The vids of ``pid`` a change took off the shelf (they answer 1602000)."""
         return self._removed.get(pid, frozenset())
 
+    def was_removed(self, vid: str) -> bool:
+        """Whether a change took this vid off the shelf."""
+        wanted = vid.strip().upper()
+        return any(wanted in {v.upper() for v in vids} for vids in self._removed.values())
+
     def find_variant(self, vid: str) -> tuple[Product, Variant] | None:
         """By vid, online or not; None if unknown (no CJ error)."""
         return self._by_vid.get(vid.strip().upper())
