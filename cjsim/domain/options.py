@@ -30,6 +30,8 @@ class DomainOptions:
     pay_expire_s: int = DAY_S  # saveGenerateParentOrder payExpireTime (informational)
     cny_rate: Decimal = DEFAULT_CNY_RATE  # freightCalculate logisticPriceCn
     pay_url: str = "https://pay.cjsim.local/order/"  # payType 1 cjPayUrl prefix
+    # disputes (docs/interfaces.md, "Disputes"): creation -> CJ accepts it (refund credited)
+    dispute_resolve_s: int = 3 * DAY_S
     # the background ticker (flowing clock): how often it looks for due transitions
     tick_interval_s: float = 0.2
 
@@ -37,7 +39,7 @@ class DomainOptions:
         for name in ("timeout_s", "retry_delay_s", "tick_interval_s"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0")
-        for name in ("ship_delay_s", "track_step_s", "pay_expire_s", "retries"):
+        for name in ("ship_delay_s", "track_step_s", "pay_expire_s", "retries", "dispute_resolve_s"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
         if self.deliveries_kept < 1:

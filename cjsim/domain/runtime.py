@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from cjsim.domain import progress
+from cjsim.domain.disputes import Disputes
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.orders import Orders, reserved_snapshot
 from cjsim.domain.webhooks import Message, Webhooks
@@ -65,6 +66,8 @@ class Domain:
         self.webhooks = Webhooks(store, now_us, options, self.salt)
         self.orders = Orders(store, lambda: self.catalogue, options, self.salt,
                              self.webhooks.send, self.ensure_ticker)
+        self.disputes = Disputes(store, lambda: self.catalogue,
+                                 lambda: self.options.dispute_resolve_s)
         self._ticker: threading.Thread | None = None
         self._ticker_lock = threading.Lock()
         self._stop = threading.Event()
@@ -95,8 +98,9 @@ class Domain:
         """Send what the clock made due (orders shipped/delivered, parcels moved). Never
         raises: a request must not fail because a webhook could not be prepared."""
         try:
-            messages: list[Message] = progress.tick(
-                self.store, self.now_us() if now_us is None else now_us)
+            now = self.now_us() if now_us is None else now_us
+            messages: list[Message] = progress.tick(self.store, now)
+            self.disputes.settle(now)
             if messages:
                 self.webhooks.send(messages)
             return len(messages)
