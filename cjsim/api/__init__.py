@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cjsim.api import auth, disputes, logistics, orders, pay, products, settings, webhooks
+from cjsim.api import auth, disputes, logistics, orders, pay, products, settings, shops, webhooks
 from cjsim.routes import Route
 
 ROWS: list[Route] = [*auth.ROWS, *settings.ROWS, *products.ROWS, *logistics.ROWS,
                      *orders.ROWS, *pay.ROWS, *webhooks.ROWS,
-                     *disputes.ROWS]
+                     *disputes.ROWS, *shops.ROWS]

@@ -23,6 +23,7 @@ from cjsim.domain import progress
 from cjsim.domain.disputes import Disputes
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.orders import Orders, reserved_snapshot
+from cjsim.domain.shops import Shops
 from cjsim.domain.webhooks import Message, Webhooks
 from cjsim.store import Store
 
@@ -68,6 +69,7 @@ class Domain:
                              self.webhooks.send, self.ensure_ticker)
         self.disputes = Disputes(store, lambda: self.catalogue,
                                  lambda: self.options.dispute_resolve_s)
+        self.shops = Shops(store)
         self._ticker: threading.Thread | None = None
         self._ticker_lock = threading.Lock()
         self._stop = threading.Event()

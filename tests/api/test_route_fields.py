@@ -18,6 +18,7 @@ import pytest
 from cjsim.api.bind import AccountView, CatalogueView, snake
 from cjsim.domain.catalogue import Catalogue
 from cjsim.domain.disputes import Disputes
+from cjsim.domain.shops import Shops
 from cjsim.params import Field
 from cjsim.routes import Route, default_table, route
 
@@ -113,7 +114,7 @@ def account_view_problems(routes: Iterable[Route], parts: dict[str, type]) -> li
     return problems
 
 
-ACCOUNT_PARTS: dict[str, type] = {"disputes": Disputes}
+ACCOUNT_PARTS: dict[str, type] = {"disputes": Disputes, "shops": Shops}
 
 
 def test_every_declared_field_of_an_account_route_is_a_parameter_of_its_method() -> None:
