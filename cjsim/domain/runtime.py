@@ -15,7 +15,7 @@ import logging
 import secrets
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
@@ -24,6 +24,7 @@ from cjsim.domain.disputes import Disputes
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.orders import Orders, reserved_snapshot
 from cjsim.domain.shops import Shops
+from cjsim.domain.subscriptions import Subscriptions
 from cjsim.domain.webhooks import Message, Webhooks
 from cjsim.store import Store
 
@@ -70,6 +71,7 @@ class Domain:
         self.disputes = Disputes(store, lambda: self.catalogue,
                                  lambda: self.options.dispute_resolve_s)
         self.shops = Shops(store)
+        self.subscriptions = Subscriptions(store, lambda: self.catalogue, self.reserved)
         self._ticker: threading.Thread | None = None
         self._ticker_lock = threading.Lock()
         self._stop = threading.Event()
@@ -94,6 +96,18 @@ class Domain:
 
     def reserved(self) -> Reserved:
         return reserved_snapshot(self.store)
+
+    def notify_product_change(self, pid: str, *, product: Mapping[str, Any] | None = None,
+                              variants: Mapping[str, Mapping[str, Any]] | None = None,
+                              stock_vids: Sequence[str] = (), event: str,
+                              message_type: str = "UPDATE") -> int:
+        """Tell the product's subscribers (webhook/product/subscribe) what changed: PRODUCT for
+        ``product``'s fields, VARIANT per ``variants[vid]``, STOCK for ``stock_vids`` (their
+        levels as of now). ``event`` names the change (it makes the messageIds). Call it after
+        the change committed; returns how many deliveries started."""
+        return self.webhooks.send(self.subscriptions.messages(
+            pid, product=product, variants=variants, stock_vids=stock_vids, event=event,
+            message_type=message_type))
 
     # -- the clock ---------------------------------------------------------------------------
     def tick(self, now_us: int | None = None) -> int:

@@ -19,6 +19,7 @@ from cjsim.api.bind import AccountView, CatalogueView, snake
 from cjsim.domain.catalogue import Catalogue
 from cjsim.domain.disputes import Disputes
 from cjsim.domain.shops import Shops
+from cjsim.domain.subscriptions import Subscriptions
 from cjsim.params import Field
 from cjsim.routes import Route, default_table, route
 
@@ -114,7 +115,7 @@ def account_view_problems(routes: Iterable[Route], parts: dict[str, type]) -> li
     return problems
 
 
-ACCOUNT_PARTS: dict[str, type] = {"disputes": Disputes, "shops": Shops}
+ACCOUNT_PARTS: dict[str, type] = {"disputes": Disputes, "shops": Shops, "subscriptions": Subscriptions}
 
 
 def test_every_declared_field_of_an_account_route_is_a_parameter_of_its_method() -> None:
