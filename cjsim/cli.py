@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="calls/day per interface for an unverified account (default 1000)")
     serve.add_argument("--daily-tz", type=_zone, metavar="ZONE",
                        help="time zone of the daily reset (default Asia/Shanghai)")
+    serve.add_argument("--webhook-url-policy", choices=["local", "cj"],
+                       help="local: accept loopback/http webhook URLs, the audit reports them (default);"
+                            " cj: refuse them as CJ does (1607001/1607002, 1607000 under legacy)")
     serve.add_argument("--trust-ip-header", action="store_true",
                        help="honour X-CJSim-Client-IP (one machine acting as many IPs)")
     serve.add_argument("--journal-size", type=_bounded_int(1), default=10_000, metavar="N",
@@ -258,6 +261,7 @@ def _make_simulator(args: argparse.Namespace) -> Any:
         demo_account=not accounts, profile=args.profile, strictness=args.strictness,
         throttle_status=args.throttle_status, daily_limit=args.daily_limit,
         daily_tz=args.daily_tz, trust_ip_header=args.trust_ip_header,
+        webhook_url_policy=args.webhook_url_policy,
         journal_size=args.journal_size, store=store, store_prefix=args.store_prefix,
         admin_token=args.admin_token, insecure_admin=args.insecure_admin,
         allow_hosts=args.allow_host,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from cjsim.api.bind import AccountView
 from cjsim.call import Call
-from cjsim.domain.webhooks import TOPICS, parse_changes
+from cjsim.domain.webhooks import TOPICS, parse_changes, refused_by_cj
+from cjsim.errors import SEED_CATALOGUE
 from cjsim.params import INT32_MAX, Field
 from cjsim.routes import Route, route
 from cjsim.shapes import BOOL, INT, STR, arr, obj
@@ -14,11 +15,16 @@ from cjsim.shapes import BOOL, INT, STR, arr, obj
 
 def set_webhooks(call: Call) -> bool:
     """Any non-empty subset of the four topics; a missing topic keeps its setting."""
-    changes = parse_changes(call.params)
+    changes = parse_changes(call.params, call.sim.profile.webhook_url_policy)
+    refused = refused_by_cj(changes)
+    if refused:  # accepted here (local receivers); the audit names them
+        call.notes["refusedUrls"] = refused
     call.sim.domain.webhooks.configure(call.open_id, changes, probe_id=str(call.journal_id))
     return True
 
 
+# CJ's URL refusals, when the catalogue has them (docs/interfaces.md, "Webhook URL policy")
+WEBHOOK_URL_CODES = tuple(c for c in (1607001, 1607002) if c in SEED_CATALOGUE)
 _PIDS = Field("productIds", "list", max_len=100)
 _ALL = Field("subscribeAll", "bool")
 SUBSCRIBED = obj({"pageNum": INT, "pageSize": INT, "total": INT, "subscribeAll": BOOL,
@@ -26,7 +32,7 @@ SUBSCRIBED = obj({"pageNum": INT, "pageSize": INT, "total": INT, "subscribeAll":
 
 ROWS: list[Route] = [
     route("webhook/set", "POST", set_webhooks, *(Field(topic, "object") for topic in TOPICS),
-          data=BOOL, errors=(1606000, 1606001, 1607000), family="webhooks",
+          data=BOOL, errors=(1606000, 1606001, 1607000, *WEBHOOK_URL_CODES), family="webhooks",
           summary="Per topic (product, stock, order, logistics): ENABLE with callbackUrls, or CANCEL."),
     route("webhook/product/subscribe", "POST", AccountView("subscriptions", "subscribe"),
           _PIDS, _ALL, data=BOOL, errors=(1602001,), family="webhooks",

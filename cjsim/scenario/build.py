@@ -76,6 +76,7 @@ def _limits(raw: Mapping[str, Any], profile: str | None, out: Collector) -> Limi
         access_token_ttl_s=raw.get("access_token_ttl_s"),
         refresh_token_ttl_s=raw.get("refresh_token_ttl_s"),
         rejected_count_toward_ip=raw.get("rejected_count_toward_ip"),
+        webhook_url_policy=raw.get("webhook_url_policy"),
         messages=messages, rules=raw.get("rules") or {},
     )
     # Build the profile once per knob group, so each error points at its own field.

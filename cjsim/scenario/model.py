@@ -56,6 +56,7 @@ class Limits:
     access_token_ttl_s: int | None = None
     refresh_token_ttl_s: int | None = None
     rejected_count_toward_ip: bool | None = None
+    webhook_url_policy: str | None = None
     messages: Mapping[int, str] = field(default_factory=dict)
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -63,7 +64,8 @@ class Limits:
         """The set knobs as ``build_profile`` keywords."""
         out: dict[str, Any] = {}
         for name in ("strictness", "throttle_status", "daily_limit", "daily_tz",
-                     "access_token_ttl_s", "refresh_token_ttl_s", "rejected_count_toward_ip"):
+                     "access_token_ttl_s", "refresh_token_ttl_s", "rejected_count_toward_ip",
+                     "webhook_url_policy"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
