@@ -221,7 +221,7 @@ class Orders:
         if not lg.known_country(to):
             raise CJError(1603000, detail=f"shippingCountryCode {to} is not a known country")
         number = p["orderNumber"]
-        pay_type = p.get("payType", 1) if version == 2 else None
+        pay_type = p.get("payType", 1) if version >= 2 else None
         weight = sum(v.weight * item["quantity"] for v, item in lines)
         products = money(sum((v.price * item["quantity"] for v, item in lines), ZERO))
         needs: dict[str, int] = {}
