@@ -107,6 +107,26 @@ def save_parent_order(call: Call) -> dict[str, Any]:
                                                call.now_us)
 
 
+def upload_waybill(call: Call) -> dict[str, Any]:
+    return _waybill(call, update=False)
+
+
+def update_waybill(call: Call) -> dict[str, Any]:
+    return _waybill(call, update=True)
+
+
+def _waybill(call: Call, update: bool) -> dict[str, Any]:
+    p = call.params
+    return call.sim.domain.orders.waybill(
+        call.open_id, p["orderId"], call.now_us, track_number=p.get("trackNumber"),
+        logistics_name=p.get("logisticsName"), waybill_file=p.get("waybillFile"), update=update)
+
+
+WAYBILL = obj({"orderId": STR, "trackNumber": maybe(STR), "logisticsName": maybe(STR),
+               "fileName": maybe(STR), "updateDate": STR})
+MAX_WAYBILL_BYTES = 10 * 1024 * 1024
+
+
 def _address(v1: bool) -> tuple[Field, ...]:
     """The shared body fields; V1 also requires shippingZip and shippingPhone (docs/endpoints.md, createOrder)."""
     return (
@@ -156,6 +176,17 @@ ROWS: list[Route] = [
     route("shopping/order/createOrderV3", "POST", create_order_v3, *_V2_BODY,
           data=CREATED, errors=(1602000, 1602001, 1603000, 1604000, 1605000),
           family="orders", summary="Create an order (V2's body and answer; payType 2 pays at once)."),
+    route("shopping/order/uploadWaybillInfo", "POST", upload_waybill, ORDER_ID,
+          Field("trackNumber", "str", required=True, max_len=100),
+          Field("logisticsName", "str", max_len=200),
+          Field("waybillFile", "file", required=True, max_len=MAX_WAYBILL_BYTES),
+          body="multipart", data=WAYBILL, errors=(1603100,), family="orders",
+          summary="Attach the platform's shipping label (multipart/form-data) to an unshipped order."),
+    route("shopping/order/updateWaybillInfo", "POST", update_waybill, ORDER_ID,
+          Field("trackNumber", "str", max_len=100), Field("logisticsName", "str", max_len=200),
+          Field("waybillFile", "file", max_len=MAX_WAYBILL_BYTES),
+          body="multipart", data=WAYBILL, errors=(1603100,), family="orders",
+          summary="Replace parts of an order's waybill (multipart/form-data)."),
     route("shopping/order/createOrder", "POST", create_order_v1, *_address(True), _V1_LINES,
           data=STR, errors=(1602000, 1602001, 1603000, 1605000),
           family="orders", deprecated=True, summary="Deprecated V1 create; data is the order id."),

@@ -26,7 +26,7 @@ def _routes(shop: Shop) -> list[Route]:
 
 def test_random_input_to_every_shop_endpoint_answers_a_cj_code(shop: Shop) -> None:
     routes = _routes(shop)
-    assert len(routes) == 25  # §0.1 beyond auth and setting/get
+    assert len(routes) == 34  # §0.1 beyond auth and setting/get, and the 2026 interfaces of these families
 
     @settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
     @given(index=st.integers(min_value=0, max_value=len(routes) - 1), data=st.data())
