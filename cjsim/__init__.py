@@ -6,6 +6,7 @@ from typing import Any
 
 from cjsim.clock import Clock
 from cjsim.errors import CJError
+from cjsim.interception import CJRealHostError, Intercept, intercept
 from cjsim.simulator import Simulator
 
 __version__ = "0.1.0"
@@ -16,4 +17,4 @@ def create_app(**options: Any) -> Any:
     return Simulator(**options).app
 
 
-__all__ = ["CJError", "Clock", "Simulator", "create_app", "__version__"]
+__all__ = ["CJError", "CJRealHostError", "Clock", "Intercept", "Simulator", "create_app", "intercept", "__version__"]

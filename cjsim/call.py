@@ -31,6 +31,8 @@ class Call:
     subject: str | None = None  # login calls: the account the credentials name
     params: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)  # journal extras (rule, reason, ...)
+    raw_body: bytes | None = None  # the body as sent (what the journal shows), None if unread
+    started_ns: int = 0  # perf_counter_ns() on arrival: the journal's wall-clock latency
 
     @property
     def open_id(self) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import re
 import signal
@@ -131,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="requests the journal keeps for the audit (default 10000); older ones are dropped")
     serve.add_argument("--max-scenario-bytes", type=_bounded_int(1, 1 << 30), default=1 << 20, metavar="BYTES",
                        help="size cap of a scenario document (file or POST /__cjsim/scenario; default 1 MiB)")
+    serve.add_argument("--journal-body-bytes", type=_bounded_int(0), default=16 * 1024, metavar="N",
+                       help="bytes of each request and answer body the journal keeps (default 16384; "
+                            "a longer body is cut and marked; 0 keeps none); credentials are masked")
     serve.add_argument("--store", default="memory://",
                        help="state store: memory:// (default), sqlite:///PATH or redis://HOST:PORT/DB; "
                             "a stored state is resumed")
@@ -148,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a Host name the control API answers for, besides localhost and the "
                             "bound address (repeatable; .example.com allows subdomains)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    serve.add_argument("--log-format", choices=["text", "json"], default="text",
+                       help="text (default): one line per CJ request, e.g. '10:00:01.200 GET "
+                            "product/query -> 1600200 R4 acct 100042 0.4 ms' -- the simulated time "
+                            "of the call (China time), CJ's code, the rule that tripped, the account, "
+                            "the wall-clock latency; colour on a terminal unless NO_COLOR is set. "
+                            "json: one JSON object per line")
     serve.add_argument("--scenario", action="append", default=[], metavar="FILE_OR_NAME",
                        help="a scenario file or bundled name (repeatable; later ones override)")
     _add_domain_flags(serve)
@@ -262,7 +270,8 @@ def _make_simulator(args: argparse.Namespace) -> Any:
         throttle_status=args.throttle_status, daily_limit=args.daily_limit,
         daily_tz=args.daily_tz, trust_ip_header=args.trust_ip_header,
         webhook_url_policy=args.webhook_url_policy,
-        journal_size=args.journal_size, store=store, store_prefix=args.store_prefix,
+        journal_size=args.journal_size, journal_body_bytes=args.journal_body_bytes,
+        log_requests=not args.quiet, store=store, store_prefix=args.store_prefix,
         admin_token=args.admin_token, insecure_admin=args.insecure_admin,
         allow_hosts=args.allow_host,
         catalog=args.catalog, webhooks=args.webhooks, webhook_probe=args.webhook_probe,
@@ -317,10 +326,9 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except ValueError as exc:
         print(f"cjsim: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if args.quiet:
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    from cjsim.reqlog import configure as configure_log
+
+    configure_log(sys.stderr, args.log_format, quiet=args.quiet)
     usage: argparse.ArgumentParser = getattr(args, "serve_parser", parser)
     store = _store_flag(args.store, usage)
     args.store = store

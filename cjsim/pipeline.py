@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -100,10 +101,12 @@ class Pipeline:
                 status = err.http_status
                 if err.reason and "reason" not in call.notes:
                     call.notes["reason"] = err.reason
+                if err.detail and "detail" not in call.notes:
+                    call.notes["detail"] = err.detail
                 payload = failure(err, sim.request_id(call), sim.profile.catalogue)
             body = jsonenc.dumps(payload)  # inside the guard: an answer that cannot be encoded is a bug
         except RawAnswer as raw:  # a scenario fault that answers below the envelope
-            self._journal(call, raw.code, raw.status, None)
+            self._journal(call, raw.code, raw.status, None, None, None, [])
             return raw.respond(start_response)
         except StoreUnavailable as exc:  # state is out of reach: CJ's "System busy", retryable
             log.warning("store unavailable on %s %s: %s", call.method, call.path, exc)
@@ -132,6 +135,9 @@ class Pipeline:
             sim=sim, method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
             path=environ.get("PATH_INFO", "") or "/", ip=ip, now_us=0, journal_id=0, query=args,
             headers=EnvironHeaders(environ),
+            # Wall-clock latency for the journal and the log: the one read of real time
+            # outside the clock, because it measures the server's work, not simulated time.
+            started_ns=time.perf_counter_ns(),
         )
 
     # -- the checks, in CJ's order -------------------------------------------------------
@@ -161,9 +167,11 @@ class Pipeline:
         data = route.handler(call)
         return sim.faults.after(call, data)
 
-    def _journal(self, call: Call, code: int | None, status: int, request_id: str | None) -> None:
+    def _journal(self, call: Call, code: int | None, status: int, request_id: str | None,
+                 message: str | None, answer: bytes | None, headers: list[tuple[str, str]]) -> None:
         try:
-            self.sim.journal_call(call, code, status, request_id)
+            self.sim.journal_call(call, code, status, request_id, message=message, answer=answer,
+                                  answer_headers=headers)
         except Exception as exc:  # noqa: BLE001 - the answer matters more than its record
             log.warning("could not journal %s %s: %s", call.method, call.path, exc)
 
@@ -171,7 +179,7 @@ class Pipeline:
         if call.method != route.method:
             raise illegal(f"request method '{call.method}' not supported; use {route.method}",
                           reason="wrong-method")
-        call.body = self._read_body(route, environ)
+        call.body = self._read_body(call, route, environ)
         if route.auth:
             self._authenticate(call)
         elif route.subject is not None:
@@ -196,10 +204,11 @@ class Pipeline:
         if decision.rejected:
             raise tripped.error
 
-    def _read_body(self, route: Route, environ: dict[str, Any]) -> Any:
+    def _read_body(self, call: Call, route: Route, environ: dict[str, Any]) -> Any:
         if route.body == "query":
             return None  # GET/DELETE: the body and its Content-Type are ignored
         raw = self._raw_body(environ)
+        call.raw_body = raw
         ctype = str(environ.get("CONTENT_TYPE", "")).lower()
         if route.body == "multipart":
             return _multipart(environ, raw, ctype)
@@ -261,8 +270,9 @@ class Pipeline:
     # -- the answer ----------------------------------------------------------------------
     def _respond(self, call: Call, status: int, payload: dict[str, Any], body: bytes,
                  start_response: StartResponse) -> Iterable[bytes]:
-        self._journal(call, payload["code"], status, payload["requestId"])
         headers = [*JSON_HEADERS, ("Content-Length", str(len(body)))]
+        self._journal(call, payload["code"], status, payload["requestId"], payload.get("message"),
+                      body, headers)
         start_response(f"{status} {REASONS.get(status, 'UNKNOWN')}", headers)
         return [body]
 

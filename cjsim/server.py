@@ -47,13 +47,14 @@ from cjsim import jsonenc
 from cjsim.domain.ids import mask_secrets
 
 log = logging.getLogger("cjsim")
+REQUEST_LOG = logging.getLogger("cjsim.requests")
+API_PREFIX = "/api2.0"
 
 DEFAULT_MAX_CONNECTIONS = 256
 DEFAULT_CONTROL_SLOTS = 8
 DEFAULT_REQUEST_TIMEOUT_S = 30.0
 DEFAULT_KEEPALIVE_TIMEOUT_S = 5.0
 CONTROL_PREFIX = "/__cjsim"
-
 
 
 def _envelope(code: int, message: str) -> bytes:
@@ -231,6 +232,7 @@ class CJRequestHandler(WSGIRequestHandler):
     keepalive_timeout = DEFAULT_KEEPALIVE_TIMEOUT_S
     quiet = True
     server: CJServer
+    _app_answered = False  # the request reached the app (which logs CJ requests itself)
 
     # -- the connection ------------------------------------------------------------------
     def setup(self) -> None:
@@ -269,10 +271,12 @@ class CJRequestHandler(WSGIRequestHandler):
         except OSError:  # idle too long (TimeoutError), or reset
             return False
         self._reader.deadline = time.monotonic() + self.request_timeout
+        self._app_answered = False
         return True
 
     # -- one request ---------------------------------------------------------------------
     def run_wsgi(self) -> None:
+        self._app_answered = False
         environ = self.make_environ()
         path = str(environ.get("PATH_INFO", ""))
         if not self._admit(path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")):
@@ -286,6 +290,7 @@ class CJRequestHandler(WSGIRequestHandler):
         body = _Body(self._in, *framing)
         environ["wsgi.input"] = body
         environ["wsgi.input_terminated"] = True
+        self._app_answered = True
         self._run_app(environ, body)
 
     def _admit(self, control: bool) -> bool:
@@ -397,15 +402,38 @@ class CJRequestHandler(WSGIRequestHandler):
         self.wfile.write(head if self.command == "HEAD" else head + body)
         self.log_request(code, len(body))
 
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        if not self.quiet:
-            super().log_request(*args, **kwargs)
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One short line for what the simulator does not log itself: the server's own
+        answers (busy, bad framing) and control API or other requests that failed. A CJ
+        request the app answered has its line already (``cjsim.reqlog``, journal-based);
+        successful control calls (a dashboard polls twice a second) have none."""
+        if self.quiet:
+            return
+        path = getattr(self, "path", "") or ""
+        try:
+            status = int(code)
+        except (TypeError, ValueError):
+            status = 0
+        if self._app_answered and (path == API_PREFIX or path.startswith(API_PREFIX + "/")
+                                   or status < 400):
+            return
+        method = getattr(self, "command", None) or "-"
+        REQUEST_LOG.info("%s %s -> HTTP %s %s", method, mask_secrets(path.split("?", 1)[0]),
+                         code, self.address_string(), extra={"simUs": self._sim_now()})
+
+    def _sim_now(self) -> int | None:
+        """The simulated time, when the app is a simulator's (log lines show it, not wall time)."""
+        sim = getattr(self.server.app, "extensions", {}).get("cjsim")
+        try:
+            return int(sim.clock.now_us()) if sim is not None else None
+        except Exception:  # noqa: BLE001 - a log line never fails a request (store down, ...)
+            return None
 
     def log(self, type: str, message: str, *args: Any) -> None:
-        """Every line this handler logs (requests, errors), credentials masked: keys and
-        tokens sent in a URL must not reach the log."""
+        """The handler's other lines (errors), credentials masked, one timestamp (the log's)."""
         text = message % args if args else message
-        super().log(type, "%s", mask_secrets(text))
+        level = logging.ERROR if type == "error" else logging.INFO
+        log.log(level, "%s %s", self.address_string(), mask_secrets(text))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own error answers, as JSON envelopes."""

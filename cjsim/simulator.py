@@ -9,7 +9,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +23,11 @@ from cjsim.domain.runtime import CatalogSource, Domain
 from cjsim.domain.tokens import Tokens
 from cjsim.faults import NoFaults
 from cjsim.interfaces import Interfaces
+from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange_doc, find
 from cjsim.limits.engine import Limiter, Subject
 from cjsim.pipeline import Pipeline
 from cjsim.profiles import Profile, build_profile
+from cjsim.reqlog import REQUEST_LOG, cj_text
 from cjsim.routes import RouteTable, default_table
 from cjsim.store import Store, open_store
 
@@ -42,7 +44,7 @@ VIOLATIONS = "violations"
 
 
 # the call notes a journal entry keeps (refusedUrls: webhook URLs real CJ refuses, for the audit)
-JOURNAL_NOTES = ("rule", "reason", "tokenId", "fault", "refusedUrls")
+JOURNAL_NOTES = ("reason", "tokenId", "fault", "refusedUrls")
 
 
 class Simulator:
@@ -52,7 +54,9 @@ class Simulator:
     ``"frozen"`` moves only when told. ``seed`` makes tokens, keys and request ids
     reproducible (the catalogue is always seeded: ``catalog_seed`` or ``seed`` or a fixed
     default). ``accounts`` are seeded into a fresh store: dicts of ``Accounts.create``
-    keywords, or ``EMAIL:APIKEY[:LEVEL[:verified]]`` strings.
+    keywords, or ``EMAIL:APIKEY[:LEVEL[:verified]]`` strings. The journal keeps the last
+    ``journal_size`` requests whole, each body up to ``journal_body_bytes`` (credentials
+    masked); ``log_requests`` logs one line per CJ request (``cjsim.reqlog``).
     """
 
     def __init__(
@@ -73,6 +77,8 @@ class Simulator:
         store: str | Store | None = None,
         store_prefix: str = "cjsim",
         journal_size: int = 10_000,
+        journal_body_bytes: int = DEFAULT_BODY_BYTES,
+        log_requests: bool = False,
         violations_size: int = 10_000,
         trust_ip_header: bool = False,
         max_body_bytes: int = 1 << 20,
@@ -122,6 +128,12 @@ class Simulator:
         if journal_size < 1:  # an empty journal would make every audit "clean" about nothing
             raise ValueError(f"journal_size must be >= 1, not {journal_size}")
         self.journal_size = journal_size
+        if isinstance(journal_body_bytes, bool) or not isinstance(journal_body_bytes, int) \
+                or journal_body_bytes < 0:
+            raise ValueError(f"journal_body_bytes must be an int >= 0, not {journal_body_bytes!r}")
+        self.journal_body_bytes = journal_body_bytes  # of each body the journal keeps (0: none)
+        # one INFO line per CJ request on the "cjsim.requests" logger (cjsim serve: on)
+        self.log_requests = log_requests
         # mixed into seeded request ids: the pytest plugin sets the test's id, so two tests with
         # one seed never share a request id (a --cj-report names each request once)
         self.request_scope = ""
@@ -161,6 +173,8 @@ class Simulator:
         self.resumed = not self.store.claim_seed()
         if not self.resumed:
             self._seed_state()
+        else:  # another worker may be seeding this store right now: serve once it is done
+            self._await_seed()
         self._state_guard.armed = True  # from now on a missing clock means lost state
         from cjsim.app import create_app
 
@@ -179,9 +193,22 @@ class Simulator:
                     if not spec.get("api_key"):
                         self.generated_keys[account.open_id] = account.api_key
             self.faults.on_seed()  # a scenario's layers and state (callsToday) in the store
+            self.store.seed_done()
         except Exception:
             self.store.unclaim_seed()
             raise
+
+    def _await_seed(self, limit_s: float = 30.0) -> None:
+        """Wait (wall time: worker start-up, not simulated time) until the worker that claimed
+        the seed has created the configured accounts, so no worker answers a configured key
+        with 1600001 during start-up."""
+        deadline = time.monotonic() + limit_s
+        while not self.store.seed_complete():
+            if time.monotonic() > deadline:
+                log.warning("the store's start state is still being seeded after %.0f s; serving anyway",
+                            limit_s)
+                return
+            time.sleep(0.02)
 
     # -- lost state (Redis restarted without persistence, FLUSHALL) -----------------------
     def ensure_state(self) -> None:
@@ -256,6 +283,23 @@ class Simulator:
     def catalogue(self) -> Catalogue:
         """The product catalogue, built from ``catalog_seed`` on first use (or the pinned one)."""
         return self.domain.catalogue
+
+    def change_product(self, pid: str, change: Mapping[str, Any]) -> dict[str, Any]:
+        """Change the catalogue from a test: ``{"onShelf": bool, "sellPrice": x, "variants":
+        {vid: {"onShelf": bool, "sellPrice": x, "stock": {"US" or storageId: units}}}}``.
+
+        The next answers reflect it, in every worker on this store, until :meth:`reset`.
+        ValueError for a bad change, LookupError for an unknown pid. Returns the product's
+        accumulated change (see ``cjsim/domain/catalogue/changes.py``)."""
+        return self.domain.change_product(pid, change)
+
+    def add_private_stock(self, open_id: int, vid: str, storage: str, units: int) -> dict[str, Any]:
+        """Give an account private inventory: ``units`` of ``vid`` in a storage (its id) or a
+        warehouse country's main storage (``"US"``); negative units take some away. Orders of
+        that account draw these units first (``cjsim/domain/private_stock.py``)."""
+        if self.accounts.get(open_id) is None:
+            raise LookupError(f"no account with openId {open_id}")
+        return self.domain.private.add(open_id, vid, storage, units, self.clock.now_us())
 
     def tick(self, now_us: int | None = None) -> int:
         """Send the webhooks the clock made due; cheap when nothing is. Returns messages made."""
@@ -345,20 +389,40 @@ class Simulator:
         call.notes["requestId"] = rid
         return rid
 
-    def journal_call(self, call: Any, code: int | None, status: int, request_id: str | None) -> None:
+    def journal_call(self, call: Any, code: int | None, status: int, request_id: str | None, *,
+                     message: str | None = None, answer: bytes | None = None,
+                     answer_headers: Sequence[tuple[str, str]] = ()) -> None:
+        """Journal one CJ request: the list entry (small, what the audit reads), and beside
+        it the exchange (query, headers, bodies: masked, bounded), then its log line."""
+        detail = call.notes.get("detail")
         entry = {
             "id": call.journal_id, "timeUs": call.now_us, "method": call.method,
             "path": mask_secrets(call.path), "openId": call.account.open_id if call.account else None,
             "code": code, "status": status, "ip": call.ip, "requestId": request_id,
+            "message": mask_secrets(message) if message else message, "rule": call.notes.get("rule"),
+            "detail": mask_secrets(detail) if detail else None,
+            # wall-clock time the server spent on it (call.started_ns: perf_counter_ns)
+            "latencyUs": (time.perf_counter_ns() - call.started_ns) // 1000 if call.started_ns else 0,
         }
         if call.subject is not None and call.account is None and not call.subject.startswith("cred:"):
             entry["openId"] = int(call.subject)
         entry.update({k: v for k, v in call.notes.items() if k in JOURNAL_NOTES})
         entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.audit)
         self.store.append(JOURNAL, entry, self.journal_size)
+        doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes)
+        with self.store.transaction() as tx:  # the exchange leaves with its entry
+            tx.put(EXCHANGE, str(call.journal_id), doc)
+            if call.journal_id > self.journal_size:
+                tx.delete(EXCHANGE, str(call.journal_id - self.journal_size))
+        if self.log_requests and REQUEST_LOG.isEnabledFor(logging.INFO):
+            REQUEST_LOG.info("%s", cj_text(entry), extra={"cj": entry})
+
+    def journal_entry(self, journal_id: int) -> dict[str, Any] | None:
+        """The whole entry of a journal id (request and answer), None if unknown or evicted."""
+        return find(self, journal_id)
 
     def journal(self, limit: int | None = None, since_id: int | None = None) -> list[dict[str, Any]]:
-        return [_public_time(e) for e in self.store.tail(JOURNAL, limit, since_id)]
+        return [public_time(e) for e in self.store.tail(JOURNAL, limit, since_id)]
 
     def record_violation(self, call: Any, rule_id: str, rejected: bool,
                          limit: int | None = None, used: int | None = None) -> None:
@@ -374,7 +438,7 @@ class Simulator:
         }, self.violations_size)
 
     def violations(self, since_id: int | None = None) -> list[dict[str, Any]]:
-        return [_public_time(e) for e in self.store.tail(VIOLATIONS, None, since_id)]
+        return [public_time(e) for e in self.store.tail(VIOLATIONS, None, since_id)]
 
     def clear_violations(self) -> None:
         self.store.clear_log(VIOLATIONS)
@@ -411,7 +475,7 @@ def _counts_across_reset(name: str) -> bool:
     return name in _KEPT_SEQS or name.startswith("log:")
 
 
-def _public_time(entry: dict[str, Any]) -> dict[str, Any]:
+def public_time(entry: dict[str, Any]) -> dict[str, Any]:
     out = {"id": entry["id"], "time": iso(entry["timeUs"])}
     out.update((k, v) for k, v in entry.items() if k not in ("id", "timeUs"))
     return out

@@ -9,7 +9,7 @@ Variables (all optional): CJSIM_STORE, CJSIM_STORE_PREFIX, CJSIM_CLOCK (system|f
 CJSIM_START, CJSIM_SEED, CJSIM_ACCOUNTS (``EMAIL:APIKEY[:LEVEL[:verified]]``, several
 separated by commas or newlines), CJSIM_PROFILE, CJSIM_STRICTNESS, CJSIM_THROTTLE_STATUS,
 CJSIM_DAILY_LIMIT, CJSIM_DAILY_TZ, CJSIM_TRUST_IP_HEADER (1 to honour X-CJSim-Client-IP),
-CJSIM_JOURNAL_SIZE, CJSIM_ADMIN_TOKEN, CJSIM_INSECURE_ADMIN, CJSIM_ALLOW_HOSTS (host names
+CJSIM_JOURNAL_SIZE, CJSIM_JOURNAL_BODY_BYTES, CJSIM_ADMIN_TOKEN, CJSIM_INSECURE_ADMIN, CJSIM_ALLOW_HOSTS (host names
 the control API answers for, besides localhost and the bound address; comma-separated).
 The configured accounts seed a fresh store only; a store that already holds state wins.
 
@@ -32,6 +32,7 @@ from typing import Any
 
 from cjsim import jsonenc
 from cjsim.domain.accounts import iter_account_specs
+from cjsim.journal import DEFAULT_BODY_BYTES
 from cjsim.simulator import Simulator
 
 log = logging.getLogger("cjsim")
@@ -71,10 +72,15 @@ def options_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "daily_tz": get("DAILY_TZ"),
         "trust_ip_header": get("TRUST_IP_HEADER") in ("1", "true", "yes"),
         "journal_size": number("JOURNAL_SIZE") or 10_000,
+        "journal_body_bytes": _given(number("JOURNAL_BODY_BYTES"), DEFAULT_BODY_BYTES),
         "admin_token": get("ADMIN_TOKEN"),
         "insecure_admin": get("INSECURE_ADMIN") in ("1", "true", "yes"),
         "allow_hosts": [h.strip() for h in (get("ALLOW_HOSTS") or "").split(",") if h.strip()],
     }
+
+
+def _given(value: int | None, default: int) -> int:
+    return default if value is None else value  # 0 is a value here
 
 
 class ControlLocked:

@@ -15,7 +15,7 @@ from cjsim.audit import audit
 from cjsim.domain.accounts import Account
 from cjsim.simulator import JOURNAL, Simulator
 from pytest_cj.clock import CJClock
-from pytest_cj.intercept import CJ_HOST, CJHostGuard, CJIntercept
+from pytest_cj.intercept import CJ_HOST, STACKS, CJHostGuard, CJIntercept
 from pytest_cj.journal import CJAudit, CJJournal
 from pytest_cj.report import collector
 from pytest_cj.server import LiveServer
@@ -40,13 +40,14 @@ class CJContext:
 
     def start_intercept(self) -> CJIntercept:
         if self.intercept is None or not self.intercept.active:
-            self.intercept = CJIntercept(lambda: self.sim.app).start()
+            refusal = self.guard.refuse if self.guard is not None else None  # its advice, recorded
+            self.intercept = CJIntercept(lambda: self.sim.app, refusal=refusal).start()
         return self.intercept
 
     def real_host_advice(self, what: str, http_stack: bool, fixtures: list[str]) -> str:
         if self.intercept is not None and self.intercept.active and not http_stack:
             return (f"{what}: this test tried to reach CJ's real host ({CJ_HOST}); cj_intercept answers"
-                    " requests and httpx only, so point this client at cj_server.base_url instead")
+                    f" {STACKS} only, so point this client at cj_server.base_url instead")
         uses = ", ".join(fixtures) if fixtures else "the cj simulator"
         return (f"{what}: this test uses {uses} but not cj_intercept, so this call was headed for CJ's real"
                 f" host ({CJ_HOST}) and was stopped; add the cj_intercept fixture (or @pytest.mark.cj,"
@@ -136,8 +137,9 @@ def cj_account(_cj_active: CJContext) -> Account:
 
 @pytest.fixture
 def cj_intercept(_cj_active: CJContext) -> Iterator[CJIntercept]:
-    """``requests``/``httpx`` calls to https://developers.cjdropshipping.com answered by the
-    active simulator in-process; other hosts untouched; undone at teardown."""
+    """``requests``/urllib3, ``httpx`` and ``aiohttp`` calls to https://developers.cjdropshipping.com
+    answered by the active simulator in-process (``cjsim.intercept``'s machinery); other hosts
+    untouched; undone at teardown."""
     intercept = _cj_active.start_intercept()
     try:
         yield intercept

@@ -23,6 +23,8 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     (["--port", "-1"], "argument --port: must be 0-65535"),
     (["--journal-size", "-5"], "argument --journal-size: must be >= 1, not -5"),
     (["--journal-size", "0"], "argument --journal-size: must be >= 1, not 0"),
+    (["--journal-body-bytes", "-1"], "argument --journal-body-bytes: must be >= 0, not -1"),
+    (["--log-format", "xml"], "argument --log-format: invalid choice: 'xml'"),
     (["--daily-limit", "-1"], "argument --daily-limit: must be >= 1, not -1"),
     (["--account", "a@b.c:key:gold"], "argument --account: level must be free/plus/prime/advanced or 0-5"),
     (["--account", "only-an-email"], "argument --account: expected EMAIL:APIKEY[:LEVEL[:verified]]"),
@@ -86,3 +88,19 @@ def test_a_restart_on_a_stored_state_says_the_store_won(tmp_path: Path) -> None:
                         "--start", "2026-01-05T10:00:00+08:00", cwd=tmp_path)
     assert f"resumed sqlite store {where}: --account and --start ignored" in "\n".join(again), again
     assert any(f"apiKey={key[:4]}…{key[-4:]}" in line for line in again)  # masked: a digest is stored and not any(other in line for line in again)
+
+
+def test_journal_and_log_flags_reach_the_simulator() -> None:
+    from cjsim.cli import _make_simulator, build_parser
+
+    args = build_parser().parse_args(["serve", "--journal-body-bytes", "100", "--quiet"])
+    sim = _make_simulator(args)
+    try:
+        assert sim.journal_body_bytes == 100 and sim.log_requests is False
+    finally:
+        sim.close()
+    sim = _make_simulator(build_parser().parse_args(["serve"]))
+    try:
+        assert sim.journal_body_bytes == 16 * 1024 and sim.log_requests is True
+    finally:
+        sim.close()

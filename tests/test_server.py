@@ -74,13 +74,15 @@ def test_credentials_in_a_url_are_masked_in_the_request_log(caplog) -> None:  # 
 
     line = "POST /api2.0/v1/authentication/getAccessToken?apiKey=CJ1@api@0123456789abcdef&x=1 HTTP/1.1"
     assert "0123456789abcdef" not in mask_secrets(line) and "x=1" in mask_secrets(line)
-    sim = Simulator(clock="frozen", start="2026-01-05T10:00:00+08:00")
-    with BackgroundServer(sim.app, quiet=False) as server, caplog.at_level("INFO", logger="werkzeug"):
+    sim = Simulator(clock="frozen", start="2026-01-05T10:00:00+08:00", log_requests=True)
+    with BackgroundServer(sim.app, quiet=False) as server, caplog.at_level("INFO"):
         requests.post(server.url("authentication/getAccessToken") + "?apiKey=CJ1@api@secretsecretsecret",
                       timeout=5)
+        requests.get(server.url("/__cjsim/nothing") + "?token=secretsecretsecret", timeout=5)
         time.sleep(0.2)
     logged = "\n".join(r.getMessage() for r in caplog.records)
-    assert "getAccessToken" in logged and "secretsecretsecret" not in logged
+    assert "getAccessToken" in logged and "/__cjsim/nothing" in logged
+    assert "secretsecretsecret" not in logged
 
 
 class Trickler:

@@ -18,7 +18,7 @@ import requests
 from cjsim import Simulator
 from cjsim.server import BackgroundServer
 
-HEALTH = b"GET /__cjsim/health HTTP/1.1\r\nHost: x\r\n\r\n"
+HEALTH = b"GET /__cjsim/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
 
 
 class Counted:
@@ -140,7 +140,7 @@ def test_an_idle_keep_alive_connection_gives_its_slot_back() -> None:
 
 def test_connection_close_and_http_1_0_are_honoured(counted: Counted) -> None:
     with socket.create_connection(("127.0.0.1", counted.server.port), timeout=5) as sock:
-        sock.sendall(b"GET /__cjsim/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        sock.sendall(b"GET /__cjsim/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         answer = read_answer(sock)
         assert answer.getheader("Connection") == "close" and answer.read()
         assert sock.recv(1) == b""

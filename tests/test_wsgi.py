@@ -47,3 +47,11 @@ def test_allow_hosts_from_the_environment() -> None:
     assert status(app, "/__cjsim/clock", Host="sim.example") == 200
     assert status(app, "/__cjsim/clock", Host="ci.corp.example:8080") == 200
     assert status(app, "/__cjsim/clock", Host="attacker.example") == 403
+
+
+def test_journal_body_bytes_from_the_environment() -> None:
+    from cjsim.wsgi import options_from_env
+
+    assert options_from_env({})["journal_body_bytes"] == 16 * 1024
+    assert options_from_env({"CJSIM_JOURNAL_BODY_BYTES": "0"})["journal_body_bytes"] == 0
+    assert options_from_env({"CJSIM_JOURNAL_BODY_BYTES": "4096"})["journal_body_bytes"] == 4096

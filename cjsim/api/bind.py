@@ -9,6 +9,7 @@ route field the domain does not take is a ``TypeError`` at the first call, and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -31,8 +32,11 @@ class CatalogueView:
 
     method: str
     live_stock: bool = True  # pass ``reserved``: the view reports stock
+    guard: Callable[[Call], None] | None = None  # raises a CJError when the caller may not
 
     def __call__(self, call: Call) -> Any:
+        if self.guard is not None:
+            self.guard(call)
         domain = call.sim.domain
         kwargs = {snake(name): value for name, value in call.params.items()}
         if self.live_stock:
@@ -42,6 +46,26 @@ class CatalogueView:
 
 @dataclass(frozen=True)
 class AccountView:
+    """A route handler for account state: ``sim.domain.<attr>.<method>(openId, **snake params)``.
+
+    ``owner`` is the class of ``sim.domain.<attr>``, so ``tests/api/test_route_fields.py`` can
+    read the method's signature without a simulator.
+    """
+
+    attr: str
+    owner: type
+    method: str
+    clock: bool = False  # also pass now_us (the method changes state on the clock)
+
+    def __call__(self, call: Call) -> Any:
+        kwargs = {snake(name): value for name, value in call.params.items()}
+        if self.clock:
+            kwargs["now_us"] = call.now_us
+        return getattr(getattr(call.sim.domain, self.attr), self.method)(call.open_id, **kwargs)
+
+
+@dataclass(frozen=True)
+class DomainView:
     """A route handler: ``domain.<part>.<method>(open_id, now_us, **snake_cased params)``.
 
     The same contract as :class:`CatalogueView` for the account's own state (disputes,

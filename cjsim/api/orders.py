@@ -23,12 +23,13 @@ CREATED = obj({
     "logisticsMiss": BOOL, "orderStatus": STR,
     "productInfoList": arr(obj({"storeLineItemId": maybe(STR), "lineItemId": STR, "variantId": STR,
                                 "quantity": INT, "isGroup": BOOL, "subOrderProducts": arr(STR)})),
-    "interceptOrderReasons": arr(STR)})
+    "interceptOrderReasons": arr(STR), "storageId": maybe(STR), "storageName": maybe(STR)})
 _ORDER = {
     "orderId": STR, "orderNum": STR, "cjOrderId": maybe(STR), "shippingCountryCode": STR,
     "shippingProvince": STR, "shippingCity": STR, "shippingAddress": STR,
     "shippingCustomerName": STR, "shippingPhone": maybe(STR), "remark": maybe(STR),
-    "logisticName": STR, "trackNumber": maybe(STR), "trackingUrl": maybe(STR), "orderWeight": INT,
+    "logisticName": STR, "storageId": maybe(STR), "storageName": maybe(STR),
+    "trackNumber": maybe(STR), "trackingUrl": maybe(STR), "orderWeight": INT,
     "orderAmount": NUM, "productAmount": NUM, "postageAmount": NUM, "orderStatus": STR,
     "createDate": STR, "paymentDate": maybe(STR), "storeCreateDate": maybe(STR),
     "cjOrderCode": maybe(STR), "productionOrderStatus": maybe(INT), "abnormalType": maybe(STR)}
@@ -146,6 +147,7 @@ def _address(v1: bool) -> tuple[Field, ...]:
         Field("remark", "str", max_len=500),
         Field("logisticName", "str", required=True, max_len=50),
         Field("fromCountryCode", "country", required=True),
+        Field("storageId", "str", max_len=200),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cjsim.api.auth import TOKENS
-from cjsim.api.bind import AccountView
+from cjsim.api.bind import DomainView
 from cjsim.call import Call
 from cjsim.params import INT32_MAX, Field
 from cjsim.routes import Route, route
@@ -33,7 +33,7 @@ def exchange_token(call: Call) -> dict[str, Any]:
 
 
 ROWS: list[Route] = [
-    route("shop/getShops", "GET", AccountView("shops", "page"),
+    route("shop/getShops", "GET", DomainView("shops", "page"),
           Field("pageNum", "int", min=1, max=INT32_MAX, default=1),
           Field("pageSize", "int", min=1, max=200, default=50),
           data=SHOPS, family="shops", summary="The account's shops (added through the control API)."),

@@ -4,7 +4,7 @@ subscriptions in ``cjsim/domain/subscriptions.py``."""
 
 from __future__ import annotations
 
-from cjsim.api.bind import AccountView
+from cjsim.api.bind import DomainView
 from cjsim.call import Call
 from cjsim.domain.webhooks import TOPICS, parse_changes, refused_by_cj
 from cjsim.errors import SEED_CATALOGUE
@@ -34,13 +34,13 @@ ROWS: list[Route] = [
     route("webhook/set", "POST", set_webhooks, *(Field(topic, "object") for topic in TOPICS),
           data=BOOL, errors=(1606000, 1606001, 1607000, *WEBHOOK_URL_CODES), family="webhooks",
           summary="Per topic (product, stock, order, logistics): ENABLE with callbackUrls, or CANCEL."),
-    route("webhook/product/subscribe", "POST", AccountView("subscriptions", "subscribe"),
+    route("webhook/product/subscribe", "POST", DomainView("subscriptions", "subscribe"),
           _PIDS, _ALL, data=BOOL, errors=(1602001,), family="webhooks",
           summary="Subscribe to PRODUCT, VARIANT and STOCK messages of these products (max 100)."),
-    route("webhook/product/unsubscribe", "POST", AccountView("subscriptions", "unsubscribe"),
+    route("webhook/product/unsubscribe", "POST", DomainView("subscriptions", "unsubscribe"),
           _PIDS, _ALL, data=BOOL, family="webhooks",
           summary="Stop them; ids not subscribed are ignored."),
-    route("webhook/product/subscribe/list", "GET", AccountView("subscriptions", "page"),
+    route("webhook/product/subscribe/list", "GET", DomainView("subscriptions", "page"),
           Field("pageNum", "int", min=1, max=INT32_MAX, default=1),
           Field("pageSize", "int", min=1, max=100, default=20),
           data=SUBSCRIBED, family="webhooks", summary="The account's subscribed products."),

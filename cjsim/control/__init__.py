@@ -216,6 +216,28 @@ def journal() -> Response:
     return json_response({"entries": _sim().journal(limit=limit, since_id=since)})
 
 
+@blueprint.get("/journal/<journal_id>")
+def journal_entry(journal_id: str) -> Response:
+    """One request whole: the list fields plus ``request`` and ``response`` (masked, bounded)."""
+    if not (journal_id.isascii() and journal_id.isdigit()) or len(journal_id) > 18:
+        raise BadInput(f"a journal id is a whole number, not {journal_id[:40]!r}")
+    entry = _sim().journal_entry(int(journal_id))
+    if entry is None:
+        return json_response({"error": f"no journal entry {int(journal_id)}: unknown, or dropped "
+                                       f"from the journal (--journal-size)"}, 404)
+    return json_response(entry)
+
+
+@blueprint.get("/journal.har")
+def journal_har() -> Response:
+    """The journal (or ``?since=ID``) as HAR 1.2: browser developer tools and HAR viewers open it."""
+    from cjsim.journal import har
+
+    response = json_response(har(_sim(), _int_arg("since"), request.host_url))
+    response.headers["Content-Disposition"] = 'attachment; filename="cjsim-journal.har"'
+    return response
+
+
 @blueprint.route("/violations", methods=["GET", "DELETE"])
 def violations() -> Response:
     sim = _sim()

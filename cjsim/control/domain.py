@@ -103,6 +103,39 @@ def catalogue() -> Response:
     return json_response(_sim().catalogue.to_dict())
 
 
+@blueprint.patch("/products/<pid>")
+def change_product(pid: str) -> Response:
+    """Change a product's shelf status, prices or stock (``Simulator.change_product``)."""
+    try:
+        out = _sim().change_product(pid, _body())
+    except LookupError as exc:
+        return json_response({"error": str(exc.args[0]) if exc.args else str(exc)}, 404)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    return json_response(out)
+
+
+@blueprint.post("/accounts/<open_id>/private-inventory")
+def add_private_stock(open_id: str) -> Response:
+    """Give an account private stock: ``{"vid", "storage": storageId or country, "units"}``."""
+    body = _body()
+    unknown = set(body) - {"vid", "storage", "units"}
+    if unknown:
+        raise BadInput(f"unknown field(s): {', '.join(sorted(unknown))} (allowed: storage, units, vid)")
+    if not open_id.isdigit():
+        raise BadInput(f"openId must be a number, not {open_id!r}")
+    vid, where, units = body.get("vid"), body.get("storage"), body.get("units")
+    if not isinstance(vid, str) or not isinstance(where, str):
+        raise BadInput("vid and storage (a storage id or a warehouse country) are required strings")
+    try:
+        row = _sim().add_private_stock(int(open_id), vid, where, units)
+    except LookupError as exc:
+        return json_response({"error": str(exc.args[0]) if exc.args else str(exc)}, 404)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    return json_response(row)
+
+
 @blueprint.route("/accounts/<open_id>/shops", methods=["GET", "POST"])
 def account_shops(open_id: str) -> Response:
     """An account's shops (shop/getShops answers them); POST adds one:

@@ -115,6 +115,7 @@ class Account:
     name: str
     quotas: tuple[Quota, ...]
     api_key: str | None = field(default=None, compare=False)  # only on the creating call's copy
+    image_search: bool = False  # on CJ's whitelist of product/queryProductsByImage
 
     @classmethod
     def from_doc(cls, doc: Doc, api_key: str | None = None) -> Account:
@@ -128,6 +129,7 @@ class Account:
             quotas=tuple(Quota(q["quotaUrl"], q["quotaLimit"], q["quotaType"])
                          for q in doc.get("quotaLimits", ())),
             api_key=api_key,
+            image_search=bool(doc.get("imageSearch", False)),
         )
 
     def has_key(self, api_key: str) -> bool:
@@ -143,7 +145,7 @@ class Account:
             "apiKeyHint": self.key_hint,
             "level": self.level, "levelName": LEVEL_LABEL[self.level],
             "verified": self.verified, "balance": self.balance, "name": self.name,
-            "quotaLimits": [q.as_json() for q in self.quotas],
+            "quotaLimits": [q.as_json() for q in self.quotas], "imageSearch": self.image_search,
         })
         return out
 
@@ -213,8 +215,8 @@ class Accounts:
         return sorted(accounts, key=lambda a: a.open_id)
 
     def update(self, open_id: int, changes: Mapping[str, Any]) -> Account:
-        """Apply control-API changes (level, verified, balance, quotaLimits, name)."""
-        allowed = {"level", "verified", "balance", "quotaLimits", "name"}
+        """Apply control-API changes (level, verified, balance, quotaLimits, name, imageSearch)."""
+        allowed = {"level", "verified", "balance", "quotaLimits", "name", "imageSearch"}
         unknown = set(changes) - allowed
         if unknown:
             raise AccountError(f"cannot change {', '.join(sorted(unknown))} "
@@ -230,6 +232,10 @@ class Accounts:
             patch["balance"] = parse_balance(changes["balance"])
         if "quotaLimits" in changes:
             patch["quotaLimits"] = parse_quotas(changes["quotaLimits"])
+        if "imageSearch" in changes:
+            if not isinstance(changes["imageSearch"], bool):
+                raise AccountError(f"imageSearch must be true or false, not {changes['imageSearch']!r}")
+            patch["imageSearch"] = changes["imageSearch"]
         if "name" in changes:
             if not isinstance(changes["name"], str):
                 raise AccountError("name must be a string")

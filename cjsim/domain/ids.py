@@ -7,8 +7,10 @@ import random
 import re
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from urllib.parse import unquote_plus
+
+import orjson
 
 
 class Entropy:
@@ -83,9 +85,17 @@ def mask(secret: str | None) -> str | None:
 SECRET_NAMES = frozenset({"apikey", "password", "passwd", "pwd", "token", "accesstoken",
                           "refreshtoken", "cjaccesstoken", "secret", "clientsecret",
                           "admintoken", "authorization", "auth", "key", "sig", "signature"})
-SECRET_SUFFIXES = ("token", "apikey", "secret", "password")
+SECRET_SUFFIXES = ("token", "apikey", "secret", "password", "authorization", "cookie")
 # name=value in a query string or a log line (the name may be percent-encoded)
 _PAIR = re.compile(r"(?P<name>[^\s=&?;#\"'<>]+)=(?P<value>[^\s&;#\"'<>]*)")
+_PAIR_DELIMS = frozenset(" \t\r\n=&?;#\"'<>")
+# "name": value in JSON text, also cut short at the end of the text (a bounded body)
+_JSON_PAIR = re.compile(r'"(?P<name>[^"\\]*(?:\\.[^"\\]*)*)"\s*:\s*(?:"(?P<text>[^"\\]*(?:\\.[^"\\]*)*\\?)'
+                        r'(?P<close>"?)|(?P<bare>[^\s,}\]"]+))')
+# what every credential's name contains (decoded or not, lower-cased): only pairs whose
+# name holds one are looked at, so a long answer is searched (str.find), not walked
+_HINTS = ("key", "token", "secret", "pass", "pwd", "auth", "sig", "cookie", "\\u", "%")
+_HINT = re.compile("|".join(re.escape(h) for h in _HINTS), re.IGNORECASE)
 # credentials by their shape, wherever they appear (a key pasted into a path, say)
 _SHAPES = re.compile(r"CJ\d+(?:@|%40)api(?:@|%40)[0-9a-fA-F]{32}"
                      r"|API(?:@|%40)CJ\d+(?:@|%40)CJ(?::|%3A)[A-Za-z0-9._~%-]+", re.IGNORECASE)
@@ -96,18 +106,108 @@ def is_secret_name(name: str) -> bool:
     return key in SECRET_NAMES or key.endswith(SECRET_SUFFIXES)
 
 
+def _json_name(raw: str) -> str:
+    try:
+        name = orjson.loads(f'"{raw}"')
+    except orjson.JSONDecodeError:
+        return raw
+    return name if isinstance(name, str) else raw
+
+
 def mask_secrets(text: str) -> str:
     """``text`` as a log line, journal entry or export may show it: the value of every
     ``name=value`` whose decoded name is a credential (``apiKey``, ``api_key``,
-    ``access_token``, ``refreshToken``, ``CJAccessToken``, ``%61piKey``..., any case), and
-    anything shaped like a CJ API key or token, masked. The one masking function."""
-    if "=" not in text and "@" not in text and "%40" not in text.lower():
+    ``access_token``, ``refreshToken``, ``CJAccessToken``, ``%61piKey``..., any case), of
+    every JSON ``"name": value`` whose name is one (``"\\u0061piKey"`` too; a string cut
+    short at the end of the text included), and anything shaped like a CJ API key or token,
+    masked. The one masking function."""
+    pairs, quoted = "=" in text, '"' in text
+    if pairs or quoted:
+        spans = _hints(text)
+        if spans and pairs:
+            masked = _scan(text, spans, _PAIR, _pair_start, _mask_pair)
+            if masked is not text:
+                text, spans = masked, _hints(masked)
+        if spans and quoted:
+            text = _scan(text, spans, _JSON_PAIR, _quote_start, _mask_json_pair)
+    if "@" in text or "%40" in text:
+        text = _SHAPES.sub(lambda m: mask(m.group(0)) or "***", text)
+    return text
+
+
+def _hints(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every ``_HINTS`` word in ``text``, any case, in order."""
+    lowered = text.lower()  # (an ASCII text is lowered in C at memory speed)
+    if len(lowered) != len(text):  # a character whose lower case is longer: positions differ
+        return [m.span() for m in _HINT.finditer(text)]
+    spans = []
+    for word in _HINTS:
+        at = lowered.find(word)
+        while at >= 0:
+            spans.append((at, at + len(word)))
+            at = lowered.find(word, at + 1)
+    spans.sort()
+    return spans
+
+
+def _pair_start(text: str, at: int, floor: int) -> int:
+    """Where the ``name=`` around position ``at`` begins."""
+    start = at
+    while start > floor and text[start - 1] not in _PAIR_DELIMS:
+        start -= 1
+    return start
+
+
+def _quote_start(text: str, at: int, floor: int) -> int:
+    """The quote that opens the JSON string around position ``at``."""
+    return text.rfind('"', floor, at)
+
+
+def _scan(text: str, spans: list[tuple[int, int]], pair: re.Pattern[str],
+          start_of: Callable[[str, int, int], int], replace: Callable[[re.Match[str]], str]) -> str:
+    """``text`` with ``replace`` applied to each ``pair`` whose name holds a hint (``spans``)."""
+    parts: list[str] = []
+    done = pos = 0
+    for hint_start, hint_end in spans:
+        if hint_start < pos:
+            continue
+        start = start_of(text, hint_start, done)
+        found = pair.match(text, start) if start >= 0 else None
+        if found is None or found.end("name") < hint_end:  # the hint is not in a pair's name
+            pos = hint_end
+            continue
+        new = replace(found)
+        if new != found.group(0):
+            parts += [text[done:found.start()], new]
+            done = found.end()
+        pos = max(found.end(), hint_end)
+    if not parts:
         return text
+    parts.append(text[done:])
+    return "".join(parts)
 
-    def pair(match: re.Match[str]) -> str:
-        name, value = match.group("name"), match.group("value")
-        if not value or not is_secret_name(name):
-            return match.group(0)
-        return f"{name}={mask(unquote_plus(value))}"
 
-    return _SHAPES.sub(lambda m: mask(m.group(0)) or "***", _PAIR.sub(pair, text))
+def _mask_pair(match: re.Match[str]) -> str:
+    name, value = match.group("name"), match.group("value")
+    if not value or not is_secret_name(name):
+        return match.group(0)
+    return f"{name}={mask(unquote_plus(value))}"
+
+
+def _mask_json_pair(match: re.Match[str]) -> str:
+    if not is_secret_name(_json_name(match.group("name"))):
+        return match.group(0)
+    whole, offset = match.group(0), match.start()
+    bare = match.group("bare")
+    if bare is not None:
+        head = whole[:match.start("bare") - offset]
+        return head + ("null" if bare == "null" else orjson.dumps(mask(bare)).decode())
+    head = whole[:match.start("text") - offset]
+    shown = mask(_json_name(match.group("text").rstrip("\\"))) or ""
+    return head + orjson.dumps(shown).decode()[1:-1] + match.group("close")
+
+
+def mask_pairs(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(name, value) pairs (a decoded query, headers) with every credential's value masked."""
+    return [(name, (mask(value) or "") if value and is_secret_name(name) else value)
+            for name, value in pairs]

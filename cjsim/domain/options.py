@@ -32,6 +32,9 @@ class DomainOptions:
     pay_url: str = "https://pay.cjsim.local/order/"  # payType 1 cjPayUrl prefix
     # disputes (docs/interfaces.md, "Disputes"): creation -> CJ accepts it (refund credited)
     dispute_resolve_s: int = 3 * DAY_S
+    # sourcing requests (product/sourcing/*): PENDING -> PROCESSING -> FOUND or FAILED
+    sourcing_accept_s: int = 3_600
+    sourcing_done_s: int = 2 * DAY_S
     # the background ticker (flowing clock): how often it looks for due transitions
     tick_interval_s: float = 0.2
 
@@ -39,7 +42,10 @@ class DomainOptions:
         for name in ("timeout_s", "retry_delay_s", "tick_interval_s"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0")
-        for name in ("ship_delay_s", "track_step_s", "pay_expire_s", "retries", "dispute_resolve_s"):
+        if self.sourcing_done_s < self.sourcing_accept_s:
+            raise ValueError("sourcing_done_s must be >= sourcing_accept_s")
+        for name in ("ship_delay_s", "track_step_s", "pay_expire_s", "retries",
+                     "sourcing_accept_s", "dispute_resolve_s"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
         if self.deliveries_kept < 1:

@@ -94,6 +94,7 @@ def list_item(doc: Doc, now_us: int) -> dict[str, Any]:
         "shippingCity": ship["city"], "shippingAddress": ship["address"],
         "shippingCustomerName": ship["customerName"], "shippingPhone": ship.get("phone"),
         "remark": doc.get("remark"), "logisticName": doc["logisticName"],
+        "storageId": doc.get("storageId"), "storageName": doc.get("storageName"),
         "trackNumber": number, "trackingUrl": url, "orderWeight": doc["weight"],
         "orderAmount": _amount(doc, "orderAmount"), "productAmount": _amount(doc, "productAmount"),
         "postageAmount": _amount(doc, "postageAmount"), "orderStatus": status_at(doc, now_us),
@@ -111,6 +112,7 @@ def detail(doc: Doc, now_us: int, features: Sequence[str] = ()) -> dict[str, Any
     out: dict[str, Any] = {
         "orderId": doc["orderId"], "orderNum": doc["orderNumber"], "platformOrderId": None,
         "cjOrderId": doc["cjOrderId"], "fromCountryCode": doc["fromCountryCode"],
+        "storageId": doc.get("storageId"), "storageName": doc.get("storageName"),
         "shippingCountryCode": ship["countryCode"], "shippingProvince": ship["province"],
         "shippingCity": ship["city"], "shippingAddress": ship["address"],
         "shippingCustomerName": ship["customerName"], "shippingPhone": ship.get("phone"),

@@ -12,7 +12,9 @@ State, all per account where it belongs to one (another account's ids are simply
 * ``order_numbers:<openId>`` the client's orderNumber -> orderId (duplicates refused)
 * ``shipments:<openId>``     shipmentsId -> {orderIds, payId, ...} (the cart flow)
 * ``tracking``               tracking number -> {openId, orderId}
-* ``stock_reserved``         "vid|CC" -> {units} held in warehouse country CC
+* ``stock_reserved``         "vid|CC" -> {units} held in warehouse country CC, and
+                             "vid|CC|<storageId>" -> {units} held in one storage of CC
+                             (the order's ``allocation`` says which storage gives what)
 * ``progress``               (progress.py) paid orders still moving
 """
 
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from cjsim.clock import to_datetime
 from cjsim.domain import logistics as lg
 from cjsim.domain import order_views as views
+from cjsim.domain import private_stock as private
 from cjsim.domain import progress
 from cjsim.domain.accounts import Accounts
 from cjsim.domain.options import DomainOptions
@@ -38,6 +41,7 @@ from cjsim.store import Doc, Store, Txn
 
 if TYPE_CHECKING:
     from cjsim.domain.catalogue import Catalogue, Reserved, Variant
+    from cjsim.domain.catalogue.warehouses import Storage
 
 US = 1_000_000
 MAX_QUANTITY = 1_000_000  # keeps amounts and weights far inside Decimal's precision
@@ -100,16 +104,58 @@ def reserved_snapshot(store: Store) -> Reserved:
     return lambda vid, country: units.get(f"{vid}|{country}", 0)
 
 
+def _hold(tx: Txn, key: str, change: int) -> None:
+    held = tx.get(RESERVED, key)
+    units = max(0, (int(held["units"]) if held else 0) + change)
+    if units:
+        tx.put(RESERVED, key, {"units": units})
+    else:
+        tx.delete(RESERVED, key)
+
+
 def _shift_stock(tx: Txn, doc: Doc, sign: int) -> None:
+    """Hold (+1) or release (-1) the order's units: per country, and per storage as allocated
+    (orders stored before storages existed have no ``allocation``)."""
     country = doc["fromCountryCode"]
-    for line in doc["lines"]:
-        key = f"{line['vid']}|{country}"
-        held = tx.get(RESERVED, key)
-        units = max(0, (int(held["units"]) if held else 0) + sign * line["quantity"])
-        if units:
-            tx.put(RESERVED, key, {"units": units})
-        else:
-            tx.delete(RESERVED, key)
+    allocation = doc.get("allocation")
+    if allocation is None:  # an order stored before storages: every unit is public stock
+        for line in doc["lines"]:
+            _hold(tx, f"{line['vid']}|{country}", sign * line["quantity"])
+        return
+    for vid, storage_id, units in allocation:  # units from private stock hold nothing here
+        _hold(tx, f"{vid}|{country}", sign * units)
+        _hold(tx, f"{vid}|{country}|{storage_id}", sign * units)
+
+
+def _release(tx: Txn, doc: Doc, now_us: int) -> None:
+    """A cancelled or deleted order: public units back to the shelf, private ones to the
+    account."""
+    _shift_stock(tx, doc, -1)
+    private.give_back(tx, doc["openId"], doc.get("privateAllocation") or (), now_us,
+                      doc["orderId"])
+
+
+def _allocate(cat: Catalogue, vid: str, country: str, qty: int, held: Reserved,
+              chosen: Storage | None) -> list[tuple[str, int]]:
+    """Which storages give ``qty`` units: the chosen one, or CJ's own units storage by storage
+    (main storage first), then factory units. 1603000 when they do not suffice."""
+    if chosen is not None:
+        if cat.storage_available(vid, chosen.id, held) < qty:
+            raise CJError(1603000, detail=f"not enough stock of {vid} in {chosen.name}")
+        return [(chosen.id, qty)]
+    v = cat.variant(vid, include_offline=True)
+    rows = cat.storage_rows(v, country, held)
+    taken: dict[str, int] = {}
+    left = qty
+    for kind in (1, 2):  # CJ's own units first, then the factory's
+        for s, cj, factory in rows:
+            take = min(left, cj if kind == 1 else factory)
+            if take > 0:
+                taken[s.id] = taken.get(s.id, 0) + take
+                left -= take
+    if left > 0:
+        raise CJError(1603000, detail=f"not enough stock of {vid} in {country}")
+    return list(taken.items())
 
 
 def _balance(tx: Txn, open_id: int) -> Decimal:
@@ -220,6 +266,7 @@ class Orders:
         start = p["fromCountryCode"].strip().upper()
         if not lg.known_country(to):
             raise CJError(1603000, detail=f"shippingCountryCode {to} is not a known country")
+        chosen = self._storage(p.get("storageId"), start)
         number = p["orderNumber"]
         pay_type = p.get("payType", 1) if version >= 2 else None
         weight = sum(v.weight * item["quantity"] for v, item in lines)
@@ -233,20 +280,34 @@ class Orders:
                 raise CJError(1603000, detail=f"orderNumber {number} already exists")
             postage = lg.line_price(start, to, p["logisticName"], weight)
             held = reserved_in(tx)
-            for vid, qty in needs.items():
-                if cat.available(vid, start, held) < qty:
+            allocation: list[list[Any]] = []
+            own_units: dict[str, int] = {}
+            homes = [chosen.id] if chosen else [s.id for s in _storages_of(start)]
+            for vid, qty in needs.items():  # the account's private units go first
+                own_units[vid] = min(qty, private.available(tx, open_id, vid, homes))
+                public = qty - own_units[vid]
+                if public and cat.available(vid, start, held) < public:
                     raise CJError(1603000, detail=f"not enough stock of {vid} in {start}")
+                if public:
+                    allocation += [[vid, sid, units] for sid, units
+                                   in _allocate(cat, vid, start, public, held, chosen)]
             total = money(products + postage)
             if pay_type == 2 and _balance(tx, open_id) < total:
                 raise CJError(1604000, detail=f"the order costs {total}")
             seq = tx.next_seq("order")
             order_id = new_order_id(now_us, seq)
+            taken = [row for vid, units in own_units.items() if units
+                     for row in private.take(tx, open_id, vid, homes, units, now_us, order_id)]
+            home = chosen or _main_storage([*taken, *allocation], start)
             doc: Doc = {
                 "orderId": order_id, "orderNumber": number, "openId": open_id,
                 "version": version, "payType": pay_type, "status": CREATED,
                 "cjOrderId": None, "shipmentId": None, "createdUs": now_us, "updatedUs": now_us,
                 "paidUs": None, "shipAtUs": None, "deliverAtUs": None, "cancelledUs": None,
                 "trackNumber": None, "steps": None, "fromCountryCode": start,
+                "storageId": home.id if home else None,
+                "storageName": home.name if home else None, "allocation": allocation,
+                "privateAllocation": taken,
                 "logisticName": p["logisticName"],
                 "shipping": {key: p.get(name) for name, key in SHIPPING_FIELDS.items()}
                 | {"countryCode": to},
@@ -279,6 +340,21 @@ class Orders:
             tx.put(orders_ns(open_id), order_id, doc)
         self._after(messages, [doc], f"{doc['orderId']}:reserve")
         return doc
+
+    @staticmethod
+    def _storage(storage_id: str | None, country: str) -> Storage | None:
+        """createOrderV2's ``storageId``: a storage of the ``fromCountryCode`` warehouse."""
+        if not storage_id:
+            return None
+        from cjsim.domain.catalogue.warehouses import storage
+
+        found = storage(storage_id)
+        if found is None:
+            raise CJError(1603000, detail=f"storageId {storage_id} is no CJ storage")
+        if found.country != country:
+            raise CJError(1603000, detail=f"storageId {storage_id} ({found.name}) is in "
+                          f"{found.country}, not in fromCountryCode {country}")
+        return found
 
     def _new_shipment(self, tx: Txn, open_id: int, order_ids: list[str], now_us: int) -> Doc:
         shipment: Doc = {"shipmentId": new_shipment_id(now_us, tx.next_seq("shipment")),
@@ -350,7 +426,7 @@ class Orders:
             if views.status_at(doc, now_us) not in (CREATED, IN_CART):
                 raise CJError(1603002, detail=f"order {order_id} is {views.status_at(doc, now_us)}")
             doc = {**doc, "status": CANCELLED, "cancelledUs": now_us, "updatedUs": now_us}
-            _shift_stock(tx, doc, -1)
+            _release(tx, doc, now_us)
             tx.put(orders_ns(open_id), doc["orderId"], doc)
         self._after([self._update(doc, now_us, "DELETE")], [doc], f"{doc['orderId']}:release")
         return str(doc["orderId"])
@@ -368,7 +444,7 @@ class Orders:
                 progress.unschedule(tx, doc)
                 tx.delete(TRACKING, doc["trackNumber"])
             doc = {**doc, "status": CANCELLED, "cancelledUs": now_us, "updatedUs": now_us}
-            _shift_stock(tx, doc, -1)
+            _release(tx, doc, now_us)
             tx.put(orders_ns(open_id), doc["orderId"], doc)
         self._after([self._update(doc, now_us)], [doc], f"{doc['orderId']}:cancel")
         return doc
@@ -526,6 +602,25 @@ class Orders:
         return str(shipment["shipmentId"])
 
 
+def _storages_of(country: str) -> tuple[Storage, ...]:
+    from cjsim.domain.catalogue.warehouses import STORAGES_OF  # lazily: `import cjsim` stays light
+
+    return STORAGES_OF.get(country, ())
+
+
+def _main_storage(allocation: Sequence[Sequence[Any]], country: str) -> Storage | None:
+    """The storage that gives the most units (the country's main one when none gives any)."""
+    from cjsim.domain.catalogue.warehouses import STORAGES_BY_ID, STORAGES_OF
+
+    units: dict[str, int] = {}
+    for _, sid, n in allocation:
+        units[sid] = units.get(sid, 0) + n
+    if units:
+        return STORAGES_BY_ID[max(units, key=lambda sid: units[sid])]
+    homes = STORAGES_OF.get(country, ())
+    return homes[0] if homes else None
+
+
 def create_answer(doc: Doc) -> dict[str, Any]:
     """createOrderV2 ``data`` (docs/endpoints.md, key order)."""
     products, postage = money(doc["productAmount"]), money(doc["postageAmount"])
@@ -545,4 +640,5 @@ def create_answer(doc: Doc) -> dict[str, Any]:
             for line in doc["lines"]
         ],
         "interceptOrderReasons": [],
+        "storageId": doc.get("storageId"), "storageName": doc.get("storageName"),
     }

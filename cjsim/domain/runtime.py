@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any, Union
 
 from cjsim.domain import progress
 from cjsim.domain.disputes import Disputes
+from cjsim.domain.my_products import MyProducts
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.orders import Orders, reserved_snapshot
+from cjsim.domain.private_stock import PrivateInventory
 from cjsim.domain.shops import Shops
 from cjsim.domain.subscriptions import Subscriptions
 from cjsim.domain.webhooks import Message, Webhooks
@@ -32,6 +34,8 @@ if TYPE_CHECKING:  # the catalogue module is imported on first use: `import cjsi
     from cjsim.domain.catalogue import Catalogue, Reserved
 
 log = logging.getLogger("cjsim")
+
+CHANGES_VERSION_NS, CHANGES_VERSION_KEY = "catalogue_meta", "version"  # = changes.VERSION_NS/KEY
 
 CatalogSource = Union["Catalogue", str, Path, dict[str, Any], None]
 
@@ -62,12 +66,16 @@ class Domain:
         self.options = options
         self.catalog_seed = catalog_seed
         self._catalogue = load_catalog(catalog)
+        # (changes version, the catalogue it was laid over, the result)
+        self._overlay: tuple[str, Catalogue, Catalogue] | None = None
         self._build_lock = threading.Lock()
         # what makes tracking numbers and messageIds reproducible under a seed
         self.salt = f"seed:{seed}" if seed is not None else secrets.token_hex(16)
         self.webhooks = Webhooks(store, now_us, options, self.salt)
         self.orders = Orders(store, lambda: self.catalogue, options, self.salt,
                              self.webhooks.send, self.ensure_ticker)
+        self.private = PrivateInventory(store, lambda: self.catalogue)
+        self.my_products = MyProducts(store, lambda: self.catalogue, options)
         self.disputes = Disputes(store, lambda: self.catalogue,
                                  lambda: self.options.dispute_resolve_s)
         self.shops = Shops(store)
@@ -80,6 +88,10 @@ class Domain:
 
     @property
     def catalogue(self) -> Catalogue:
+        """The generated (or pinned) catalogue with the stored changes laid over it.
+
+        One store read per access says whether the changes moved (another worker may have
+        made them); the overlay is rebuilt only then."""
         built = self._catalogue
         if built is None:
             with self._build_lock:  # two first calls at once build it once
@@ -88,7 +100,47 @@ class Domain:
 
                     self._catalogue = generate(self.catalog_seed)
                 built = self._catalogue
-        return built
+        doc = self.store.get(CHANGES_VERSION_NS, CHANGES_VERSION_KEY)
+        if doc is None:
+            return built
+        cached = self._overlay
+        if cached is not None and cached[0] == doc["version"] and cached[1] is built:
+            return cached[2]
+        from cjsim.domain.catalogue import changes
+
+        overlay = changes.apply(built, dict(self.store.items(changes.NS)))
+        self._overlay = (doc["version"], built, overlay)
+        return overlay
+
+    def change_product(self, pid: str, change: Any) -> dict[str, Any]:
+        """Change a product's shelf status, prices or stock (``cjsim/domain/catalogue/changes.py``);
+        ValueError for a bad change, LookupError for an unknown product. Returns the product's
+        accumulated change. Sends PRODUCT / VARIANT / STOCK messages to subscribed accounts."""
+        from cjsim.domain.catalogue import changes
+
+        parsed = changes.parse_change(change)
+        before = self.catalogue
+        pid, parsed = changes.resolve(before, pid, parsed)
+        with self.store.transaction() as tx:
+            merged = changes.merge(tx.get(changes.NS, pid), parsed)
+            tx.put(changes.NS, pid, merged)
+            # a fresh token, not a sequence: sequences restart on reset, and a worker's cached
+            # overlay must never match a version of before the reset
+            version = f"{tx.next_seq('catalogue-version')}-{secrets.token_hex(8)}"
+            tx.put(CHANGES_VERSION_NS, CHANGES_VERSION_KEY, {"version": version})
+        self.product_changed(before, self.catalogue, pid, parsed, version)
+        return {"pid": pid, "change": merged}
+
+    def product_changed(self, before: Catalogue, after: Catalogue, pid: str,
+                        change: dict[str, Any], version: str) -> None:
+        """The hook of a catalogue change: the PRODUCT, VARIANT and STOCK messages of CJ's
+        webhooks, to every account whose product / stock topic is enabled."""
+        from cjsim.domain.product_events import change_messages
+
+        messages = change_messages(before, after, pid, change, f"catalogue:{version}",
+                                   self.reserved())
+        if messages:
+            self.webhooks.send(messages)
 
     @property
     def catalogue_built(self) -> bool:

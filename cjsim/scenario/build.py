@@ -13,6 +13,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from cjsim.domain.accounts import EMAIL_RE, AccountError, normalize_path, parse_balance, parse_level, parse_quotas
+from cjsim.domain.catalogue.changes import parse_change
 from cjsim.profiles import PROFILES, build_profile
 from cjsim.scenario.errors import Collector, FieldPath
 from cjsim.scenario.model import (
@@ -284,17 +285,23 @@ def _step(raw: Mapping[str, Any], where: FieldPath, out: Collector,
         full = [_interface(p, (*where, key) if isinstance(value, str) else (*where, key, i), out,
                            known_paths, glob=False) for i, p in enumerate(items)]
         paths[key] = tuple(p for p in full if p is not None)
+    products: dict[str, dict[str, Any]] = {}
+    for pid, change in (raw.get("products") or {}).items():
+        try:
+            products[pid] = parse_change(change)
+        except ValueError as exc:
+            out.add((*where, "products", pid), str(exc))
     if "account" in raw and not changes:
         if not (raw.get("expire_tokens") or raw.get("revoke_tokens")):
             out.add((*where, "account"), "an account is named but nothing changes for it")
     acting = changes or paths["offline"] or paths["online"] or raw.get("expire_tokens") \
-        or raw.get("revoke_tokens")
+        or raw.get("revoke_tokens") or products
     if not acting and len(out.problems) == before:
         out.add(where, "this step does nothing: give level, verified, balance, quotaLimits, "
-                       "offline, online, expire_tokens or revoke_tokens")
+                       "offline, online, expire_tokens, revoke_tokens or products")
     if len(out.problems) > before or at is None:
         return None
     return Step(at=at, account=_account_ref(raw["account"]) if "account" in raw else None,
                 changes=changes, offline=paths["offline"], online=paths["online"],
                 expire_tokens=bool(raw.get("expire_tokens")),
-                revoke_tokens=bool(raw.get("revoke_tokens")), raw=raw)
+                revoke_tokens=bool(raw.get("revoke_tokens")), products=products, raw=raw)

@@ -281,6 +281,11 @@ class ScenarioFaults:
             sim.tokens.expire_all(at, owner)
         for owner in owners if step.revoke_tokens else []:
             sim.tokens.revoke_all(owner)
+        for pid, change in step.products.items():
+            try:
+                sim.change_product(pid, change)
+            except (LookupError, ValueError) as exc:  # a pid of another catalogue
+                log.warning("scenario timeline: product %s not changed: %s", pid, exc)
 
     def _targets(self, ref: str | int | None) -> list[int]:
         accounts = self.sim.accounts

@@ -330,7 +330,7 @@ def _report(error: ValidationError, collector: Collector) -> None:
         elif "at" in sub.get("properties", {}):
             collector.add(path, "a timeline step needs a change besides 'at' "
                                 "(level, verified, balance, quotaLimits, offline, online, "
-                                "expire_tokens, revoke_tokens)")
+                                "expire_tokens, revoke_tokens, products)")
         else:
             collector.add(path, "expected at least one key")
         return

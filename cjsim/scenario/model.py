@@ -168,6 +168,8 @@ class Step:
     online: tuple[str, ...] = ()
     expire_tokens: bool = False
     revoke_tokens: bool = False
+    # pid -> catalogue change (cjsim/domain/catalogue/changes.py), already shape-checked
+    products: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 

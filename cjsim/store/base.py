@@ -159,12 +159,22 @@ class Store(ABC):
 
     def claim_seed(self) -> bool:
         """True for exactly one caller while the store holds no simulator state yet: that
-        caller seeds it (several worker processes may start on one store at once)."""
+        caller seeds it (several worker processes may start on one store at once) and calls
+        ``seed_done`` when the start state is complete."""
         with self.transaction() as tx:
             if tx.get("meta", "seeded") is not None:
                 return False
-            tx.put("meta", "seeded", {"seeded": True})
+            tx.put("meta", "seeded", {"seeded": True, "done": False})
             return True
+
+    def seed_done(self) -> None:
+        self.put("meta", "seeded", {"seeded": True, "done": True})
+
+    def seed_complete(self) -> bool:
+        """False while another caller is still seeding (a claim from before ``done`` existed
+        counts as complete)."""
+        doc = self.get("meta", "seeded")
+        return doc is None or bool(doc.get("done", True))
 
     def unclaim_seed(self) -> None:
         with self.transaction() as tx:

@@ -32,6 +32,12 @@ from cjsim.store.base import (
 _SWEEP_EVERY = 4096
 
 
+def compact(raw: bytes) -> bytes:
+    """``raw`` in a block of its own size. orjson's bytes keep the buffer they were written
+    in (4 KiB at least): a store of many small documents would hold 4 KiB for each."""
+    return bytes(memoryview(raw))
+
+
 class _MemoryTxn(Txn):
     """Buffered writes. A nested transaction starts from a copy of its parent's writes and
     hands them back when it ends, so the outermost one alone touches the documents."""
@@ -51,7 +57,7 @@ class _MemoryTxn(Txn):
         return None if raw is None else orjson.loads(raw)  # type: ignore[arg-type]
 
     def put(self, ns: str, key: str, doc: Doc) -> None:
-        self._writes[(ns, key)] = orjson.dumps(doc)
+        self._writes[(ns, key)] = compact(orjson.dumps(doc))
 
     def delete(self, ns: str, key: str) -> None:
         self._writes[(ns, key)] = DELETED

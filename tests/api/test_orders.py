@@ -33,7 +33,7 @@ def test_create_order_v2_shape_amounts_and_key_order(shop: Shop) -> None:
         "postageAmount", "productAmount", "productOriginalAmount", "productDiscountAmount",
         "postageDiscountAmount", "postageOriginalAmount", "totalDiscountAmount", "actualPayment",
         "orderOriginalAmount", "cjPayUrl", "orderAmount", "logisticsMiss", "orderStatus",
-        "productInfoList", "interceptOrderReasons"]
+        "productInfoList", "interceptOrderReasons", "storageId", "storageName"]
     assert len(data["orderId"]) == 18 and data["orderId"].isdigit()
     assert data["orderId"].startswith("260105")
     assert data["orderStatus"] == "CREATED" and data["shipmentOrderId"] is None
@@ -347,11 +347,12 @@ def test_order_dates_are_utc_text(shop: Shop) -> None:
 
 LIST_KEYS = ["orderId", "orderNum", "cjOrderId", "shippingCountryCode", "shippingProvince",
              "shippingCity", "shippingAddress", "shippingCustomerName", "shippingPhone", "remark",
-             "logisticName", "trackNumber", "trackingUrl", "orderWeight", "orderAmount",
+             "logisticName", "storageId", "storageName", "trackNumber", "trackingUrl",
+             "orderWeight", "orderAmount",
              "productAmount", "postageAmount", "orderStatus", "createDate", "paymentDate",
              "storeCreateDate", "cjOrderCode", "productionOrderStatus", "abnormalType", "productList"]
 DETAIL_KEYS = ["orderId", "orderNum", "platformOrderId", "cjOrderId", "fromCountryCode",
-               "shippingCountryCode", "shippingProvince", "shippingCity", "shippingAddress",
+               "storageId", "storageName", "shippingCountryCode", "shippingProvince", "shippingCity", "shippingAddress",
                "shippingCustomerName", "shippingPhone", "remark", "logisticName", "trackNumber",
                "trackingUrl", "disputeId", "orderWeight", "orderAmount", "productAmount",
                "postageAmount", "orderStatus", "createDate", "paymentDate", "outWarehouseTime",

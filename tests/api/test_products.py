@@ -143,7 +143,7 @@ def test_stock_endpoints_and_their_codes(shop: Shop) -> None:
     rows = shop.ok("GET", "product/stock/queryByVid", query_string={"vid": vid})
     assert [r["countryCode"] for r in rows] == ["CN", "US"]
     assert list(rows[0]) == ["vid", "areaId", "areaEn", "countryCode", "storageNum",
-                             "totalInventoryNum", "cjInventoryNum", "factoryInventoryNum"]
+                             "totalInventoryNum", "cjInventoryNum", "factoryInventoryNum", "stock"]
     by_sku = shop.ok("GET", "product/stock/queryBySku", query_string={"sku": DEMO_SKU})
     assert by_sku[0]["countryNameEn"] == "China"
     inventory = shop.ok("GET", "product/stock/getInventoryByPid",

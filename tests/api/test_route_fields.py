@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from cjsim.api.bind import AccountView, CatalogueView, snake
+from cjsim.api.bind import AccountView, CatalogueView, DomainView, snake
 from cjsim.domain.catalogue import Catalogue
 from cjsim.domain.disputes import Disputes
 from cjsim.domain.shops import Shops
@@ -23,7 +23,7 @@ from cjsim.domain.subscriptions import Subscriptions
 from cjsim.params import Field
 from cjsim.routes import Route, default_table, route
 
-CATALOGUE_FAMILIES = {"products"}
+CATALOGUE_FAMILIES = {"products", "storage", "my-products"}
 
 
 def _catalogue_routes() -> list[Route]:
@@ -35,6 +35,9 @@ def unconsumed(routes: Iterable[Route], domain: type = Catalogue) -> list[str]:
     problems: list[str] = []
     for r in routes:
         handler = r.handler
+        if isinstance(handler, AccountView):
+            problems += _account_view_problems(r, handler)
+            continue
         if not isinstance(handler, CatalogueView):
             problems.append(f"{r.path}: handler is not a CatalogueView, its fields cannot be checked")
             continue
@@ -51,6 +54,18 @@ def unconsumed(routes: Iterable[Route], domain: type = Catalogue) -> list[str]:
         problems += [f"{r.path}: {handler.method} has no parameter {name}"
                      for name in wanted if name not in params]
     return problems
+
+
+def _account_view_problems(r: Route, handler: AccountView) -> list[str]:
+    method = getattr(handler.owner, handler.method, None)
+    if method is None:
+        return [f"{r.path}: {handler.owner.__name__} has no method {handler.method}"]
+    params = inspect.signature(method).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return [f"{r.path}: {handler.method} swallows unknown keywords (**kwargs)"]
+    wanted = [snake(f.name) for f in r.params] + (["now_us"] if handler.clock else [])
+    return [f"{r.path}: {handler.method} has no parameter {name}"
+            for name in wanted if name not in params]
 
 
 def test_the_product_family_is_in_the_table() -> None:
@@ -97,11 +112,11 @@ def test_snake_converts_cj_field_names(wire: str, python: str) -> None:
 
 
 def account_view_problems(routes: Iterable[Route], parts: dict[str, type]) -> list[str]:
-    """Like :func:`unconsumed`, for the account-state families (``AccountView`` handlers)."""
+    """Like :func:`unconsumed`, for the account-state families (``DomainView`` handlers)."""
     problems: list[str] = []
     for r in routes:
         handler = r.handler
-        if not isinstance(handler, AccountView):
+        if not isinstance(handler, DomainView):
             continue
         method = getattr(parts[handler.part], handler.method, None)
         if method is None:
@@ -119,13 +134,13 @@ ACCOUNT_PARTS: dict[str, type] = {"disputes": Disputes, "shops": Shops, "subscri
 
 
 def test_every_declared_field_of_an_account_route_is_a_parameter_of_its_method() -> None:
-    routes = [r for r in default_table() if isinstance(r.handler, AccountView)]
+    routes = [r for r in default_table() if isinstance(r.handler, DomainView)]
     assert {r.handler.part for r in routes} == set(ACCOUNT_PARTS)  # type: ignore[attr-defined]
     assert account_view_problems(routes, ACCOUNT_PARTS) == []
 
 
 def test_an_account_route_field_the_method_does_not_take_is_reported() -> None:
-    row = route("disputes/cancel", "POST", AccountView("disputes", "cancel"),
+    row = route("disputes/cancel", "POST", DomainView("disputes", "cancel"),
                 Field("disputeId", "str"), Field("note", "str"), family="disputes")
     assert account_view_problems([row], ACCOUNT_PARTS) == [
         "/api2.0/v1/disputes/cancel: cancel has no parameter note"]

@@ -263,7 +263,7 @@ def test_inventory_by_pid_shape(cat: Catalogue) -> None:
     assert [r["countryCode"] for r in data["inventories"]] == ["US"]
     assert list(data["inventories"][0]) == [
         "areaEn", "areaId", "countryCode", "totalInventoryNum", "cjInventoryNum",
-        "factoryInventoryNum", "countryNameEn"]
+        "factoryInventoryNum", "countryNameEn", "stock"]
     assert data["inventories"][0]["totalInventoryNum"] == sum(
         row["inventory"][0]["totalInventory"] for row in data["variantInventories"])
 

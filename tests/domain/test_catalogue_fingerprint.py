@@ -34,10 +34,14 @@ MODEL = {
     (7, 240): "26df1db26417e1ab10b79029a1f82319224420100266b770a0e5710e6f1a1154",
     (12345, 60): "1c9e97c4f23d2d319934c68b724ef5ea072138e7ba0d46651ce845af6881a00d",
 }
+# The answer digests moved once on purpose: the answers gained fields (per-storage ``stock[]``
+# rows in every inventory, ``suggestSellPrice``, ``addMarkStatus``, ``productPro``/``productProEn``)
+# and no existing field changed (checked by hashing the new answers without those keys: they
+# gave the previous digests).
 ANSWERS = {
-    (0, 240): "86649250cf75560f1d5b52d9e1b8e4b360162481130f3eb136c453035ed59185",
-    (7, 240): "d2be56d1cacd21c21617b5cab577efc5fc347546d9e81a8399c1c439b4aa4568",
-    (12345, 60): "2117209e1df0cc03fca2f067004baf82384f2d58f9a895296f869a46a9d12730",
+    (0, 240): "af2f8af17e0e7c3fa6dda5a794c8457ce704c5885aceb134f8f3f483af3acdb2",
+    (7, 240): "666dc6ac0c692c9d0d1aa8ee7bff66ccacad662eac475ed4b164b18f7581525f",
+    (12345, 60): "ebf24ea8882295bccbae4f9497df41cd52ade7856a87df7ae103059ab9c32e62",
 }
 
 _FAKER_SENTENCE = re.compile(r"</p><p>.*</p>$")

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from cjsim.domain.catalogue import Catalogue, Product, generate
+from cjsim.errors import CJError
 from cjsim.routes import default_table
 
 N = 150  # all online products fit in one page of either search
@@ -198,6 +199,14 @@ V2_CASES = [
          "productType 10 video"),
     Case("productType", lambda c: {"product_type": 11}, lambda c, p: not p.is_video,
          "productType 11 no video"),
+    Case("productType", lambda c: {"product_type": "SUPPLIER_PRODUCT"},
+         lambda c, p: p.product_type == "SUPPLIER_PRODUCT", "productType by name"),
+    Case("productType", lambda c: {"product_type": "10"}, lambda c, p: p.is_video,
+         "productType 10 as a string"),
+    Case("productType", lambda c: {"product_type": "non_video_product"},
+         lambda c, p: not p.is_video, "productType name in any case"),
+    Case("productType", lambda c: {"product_type": "ORDINARY_PRODUCT"},
+         lambda c, p: p.product_type == "ORDINARY_PRODUCT", "productType ordinary by name"),
     *SUPPLIER_CASES,
 ]
 
@@ -350,3 +359,10 @@ def test_list_v2_sort_has_no_direction_under_best_match(cat: Catalogue) -> None:
     """orderBy 0 ranks by relevance, which has no ascending form: sort changes nothing."""
     for kw in ({}, {"key_word": "case phone"}):
         assert v2_pids(cat, sort="asc", **kw) == v2_pids(cat, sort="desc", **kw) == v2_pids(cat, **kw)
+
+
+@pytest.mark.parametrize("product_type", ["CHEAP_PRODUCT", "4x"])
+def test_list_v2_product_type_unknown_name_is_1600300(cat: Catalogue, product_type: str) -> None:
+    with pytest.raises(CJError) as err:
+        cat.product_list_v2(product_type=product_type)
+    assert err.value.code == 1600300 and "productType" in (err.value.detail or "")

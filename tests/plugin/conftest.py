@@ -20,6 +20,7 @@ import requests  # noqa: F401
 import urllib3  # noqa: F401
 
 with contextlib.suppress(ImportError):
+    import aiohttp  # noqa: F401  (cjsim.intercept patches the aiohttp classes it finds at start)
     import httpx  # noqa: F401
     import hypothesis  # noqa: F401
 

@@ -65,7 +65,7 @@ def test_a_fixture_without_cj_intercept_fails_at_once_naming_the_fixture(pyteste
         " this test uses cj_account but not cj_intercept*add the cj_intercept fixture*",
         "*GET https://developers.cjdropshipping.com/api2.0/v1/setting/get: this test uses cj_clock but not"
         " cj_intercept*",
-        "*developers.cjdropshipping.com*cj_intercept answers requests and httpx only*cj_server.base_url*",
+        "*developers.cjdropshipping.com*cj_intercept answers requests/urllib3, httpx and aiohttp only*cj_server.base_url*",
     ])
 
 

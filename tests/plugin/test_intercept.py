@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 
@@ -56,19 +58,30 @@ def test_requests_and_httpx_calls_to_the_cj_host_reach_the_simulator(pytester: p
                          headers={"CJ-Access-Token": token})
             assert cj_journal.last["path"] == "/api2.0/v1/logistic/trackInfo"
     """)
+    pytester.makefile(".json", busy=json.dumps({"name": "busy", "faults": [
+        {"match": {"path": "setting/get", "calls": [1, 2]},
+         "action": {"http_status": 503, "content_type": "text/html", "body": "<html>busy</html>"}}]}))
     pytester.runpytest().assert_outcomes(passed=2)
 
 
 def test_other_hosts_are_untouched_and_the_patch_is_undone(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("""
+        import socket
+
+        import aiohttp
         import httpx
         import requests
         from requests.adapters import HTTPAdapter
+        from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+        from cjsim.interception import CJ_HOST, TABLE
         from cjsim.server import BackgroundServer
+        from pytest_cj.intercept import CJHostGuard
 
         ORIGINAL_SEND = HTTPAdapter.send
         ORIGINAL_HTTPX = httpx.HTTPTransport.handle_request
+        ORIGINALS = (HTTPConnectionPool.ConnectionCls, HTTPSConnectionPool.ConnectionCls, socket.getaddrinfo,
+                     httpx.AsyncHTTPTransport.handle_async_request, aiohttp.TCPConnector._create_connection)
 
         def hello(environ, start_response):
             start_response("200 OK", [("Content-Type", "text/plain")])
@@ -83,14 +96,17 @@ def test_other_hosts_are_untouched_and_the_patch_is_undone(pytester: pytest.Pyte
         def test_stop_and_start(cj_intercept):
             cj_intercept.stop()
             assert not cj_intercept.active
-            assert HTTPAdapter.send is not ORIGINAL_SEND  # the real-host guard stays for the test
+            assert isinstance(TABLE.route_for(CJ_HOST), CJHostGuard)  # the real-host guard stays
             with cj_intercept:
-                assert cj_intercept.active
+                assert cj_intercept.active and TABLE.route_for(CJ_HOST) is cj_intercept
             assert not cj_intercept.active
 
         def test_after_teardown_nothing_is_patched():
             assert HTTPAdapter.send is ORIGINAL_SEND
             assert httpx.HTTPTransport.handle_request is ORIGINAL_HTTPX
+            assert (HTTPConnectionPool.ConnectionCls, HTTPSConnectionPool.ConnectionCls, socket.getaddrinfo,
+                    httpx.AsyncHTTPTransport.handle_async_request, aiohttp.TCPConnector._create_connection) == ORIGINALS
+            assert not TABLE.installed
     """)
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=3)
 
@@ -128,3 +144,41 @@ def test_intercept_follows_cj_server_when_the_test_uses_it(pytester: pytest.Pyte
             assert cj_journal.count() == 1
     """)
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_cj_intercept_exercises_an_adapters_retry_and_answers_aiohttp(pytester: pytest.Pytester) -> None:
+    """Before, the fixture patched HTTPAdapter.send, above urllib3's Retry: a 503 came back as
+    is; and aiohttp was stopped at name resolution."""
+    pytester.makepyfile("""
+        import asyncio
+        import aiohttp
+        import pytest
+        import requests
+        from requests.adapters import HTTPAdapter
+        from urllib3.util.retry import Retry
+
+        CJ = "https://developers.cjdropshipping.com/api2.0/v1"
+        @pytest.mark.cj(scenario="busy.json")
+        def test_retry(cj_account, cj_journal, cj_clock):
+            token = requests.post(f"{CJ}/authentication/getAccessToken",
+                                  json={"apiKey": cj_account.api_key}).json()["data"]["accessToken"]
+            session = requests.Session()
+            session.mount("https://", HTTPAdapter(max_retries=Retry(total=3, status_forcelist=[503], backoff_factor=0)))
+            cj_clock.advance(1)
+            assert session.get(f"{CJ}/setting/get", headers={"CJ-Access-Token": token}).status_code == 200
+            assert [e["status"] for e in cj_journal.select(path="setting/get")] == [503, 503, 200]
+
+        def test_aiohttp(cj_intercept, cj_account, cj_journal):
+            async def login():
+                async with aiohttp.ClientSession() as session:
+                    async with session.post(cj_intercept.url("authentication/getAccessToken"),
+                                            json={"apiKey": cj_account.api_key}) as answer:
+                        return (await answer.json())["code"]
+
+            assert asyncio.run(login()) == 200
+            assert cj_intercept.calls == 1 and cj_journal.count(code=200) == 1
+    """)
+    pytester.makefile(".json", busy=json.dumps({"name": "busy", "faults": [
+        {"match": {"path": "setting/get", "calls": [1, 2]},
+         "action": {"http_status": 503, "content_type": "text/html", "body": "<html>busy</html>"}}]}))
+    pytester.runpytest().assert_outcomes(passed=2)

@@ -237,3 +237,12 @@ def test_an_inner_rollback_keeps_the_outer_writes(store: Store) -> None:
         assert [k for k, _ in outer.items("ns")] == ["outer"]
     assert store.get("ns", "outer") == {"v": 1}
     assert store.get("ns", "inner") is None
+
+
+def test_a_claimed_seed_is_incomplete_until_the_seeder_says_done(store: Store) -> None:
+    assert store.seed_complete()  # nothing claimed: nobody to wait for
+    assert store.claim_seed()
+    assert not store.seed_complete()
+    store.seed_done()
+    assert store.seed_complete()
+    assert not store.claim_seed()

@@ -14,6 +14,10 @@ module        holds
               sums, the look-ups every view shares
 ``views``     the answers of getCategory, query, variant and stock endpoints
 ``search``    the answers of product/list and product/listV2 (one keyword per filter)
+``warehouses`` CJ's storages (sub-warehouses), warehouse/detail, globalWarehouseList and the
+              per-storage ``stock[]`` rows of every inventory answer
+``comments``  productComments / comments (their own seeded stream) and queryProductsByImage
+``changes``   changes made from a test (shelf status, prices, stock), laid over the catalogue
 ``formats``   CJ's time strings, price ranges and JSON-encoded arrays
 ``pinned``    the ``--catalog FILE`` JSON format (to and from)
 ``core``      ``Catalogue``: the index with every view mixed in

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cjsim.domain.catalogue import pinned
+from cjsim.domain.catalogue.comments import CommentViews
 from cjsim.domain.catalogue.model import DEFAULT_PRODUCTS
 from cjsim.domain.catalogue.search import SearchViews
 from cjsim.domain.catalogue.views import ProductViews
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
-class Catalogue(SearchViews, ProductViews):
+class Catalogue(SearchViews, ProductViews, CommentViews):
     """Categories and products with look-ups and the ``data`` of every product endpoint.
 
     Immutable once built: :meth:`with_product` returns a new catalogue (control-API edits of

@@ -6,6 +6,10 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cjsim.domain.catalogue.model import Product
 
 _CHINA = timezone(timedelta(hours=8))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -35,3 +39,9 @@ def json_array(items: Iterable[str]) -> str:
     """CJ's JSON-encoded string arrays (``"[\\"PLASTIC\\"]"``), compact, non-ASCII kept."""
     return json.dumps(list(items), ensure_ascii=False, separators=(",", ":"))
 
+
+
+def suggest_price(p: Product) -> str:
+    """``suggestSellPrice``: the variants' suggested retail prices, ``"19.99"`` or a range."""
+    prices = [v.sug_price for v in p.variants]
+    return price_text(min(prices), max(prices))

@@ -7,7 +7,7 @@ the stock of a product) belongs here. New per-product indexes are built in ``__i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Self
 
 from cjsim.domain.catalogue.model import WAREHOUSES, Category, Product, Reserved, Variant, levels
@@ -18,8 +18,15 @@ class CatalogueIndex:
     """Categories and products, indexed. Immutable once built, so shareable between threads."""
 
     def __init__(self, categories: Sequence[Category], products: Sequence[Product],
-                 seed: int | None = None) -> None:
+                 seed: int | None = None,
+                 splits: Mapping[tuple[str, str], tuple[tuple[str, int, int], ...]] | None = None,
+                 removed: Mapping[str, frozenset[str]] | None = None) -> None:
         self.seed = seed
+        # pid -> vids (upper case) taken off the shelf by a change (cjsim/domain/catalogue/changes.py)
+        self._removed: Mapping[str, frozenset[str]] = dict(removed or {})
+        # (vid, country) -> explicit (storageId, cj, factory) rows: a control-API change of one
+        # storage's stock (cjsim/domain/catalogue/warehouses.py); the model does not hold them
+        self._splits: Mapping[tuple[str, str], tuple[tuple[str, int, int], ...]] = dict(splits or {})
         self.categories: tuple[Category, ...] = tuple(categories)
         self.products: tuple[Product, ...] = tuple(products)
         self._cat = {c.id.upper(): c for c in self.categories}
@@ -67,7 +74,28 @@ class CatalogueIndex:
             raise KeyError(product.pid)
         items = list(self.products)
         items[index] = product
-        return type(self)(self.categories, items, seed=self.seed)
+        return type(self)(self.categories, items, seed=self.seed, splits=self._splits,
+                          removed=self._removed)
+
+    @property
+    def splits(self) -> Mapping[tuple[str, str], tuple[tuple[str, int, int], ...]]:
+        return self._splits
+
+    def removed_vids(self, pid: str) -> frozenset[str]:
+        """The vids of ``pid`` a change took off the shelf (they answer 1602000)."""
+        return self._removed.get(pid, frozenset())
+
+    def find_variant(self, vid: str) -> tuple[Product, Variant] | None:
+        """By vid, online or not; None if unknown (no CJ error)."""
+        return self._by_vid.get(vid.strip().upper())
+
+    def find_variant_by_sku(self, sku: str) -> Variant | None:
+        found = self._by_vsku.get(sku.strip().upper())
+        return found[1] if found else None
+
+    def find_product(self, pid: str) -> Product | None:
+        """By pid or alias, online or not; None if unknown (no CJ error)."""
+        return self._by_pid.get(pid.strip().upper())
 
 
     # -- lookups ----------------------------------------------------------------------------
@@ -131,6 +159,10 @@ class CatalogueIndex:
         return sum(cj + f for c, cj, f in levels(v, reserved) if c == code)
 
     # -- shared pieces ----------------------------------------------------------------------
+
+    def subtree(self, category_id: str) -> set[str]:
+        """The level-3 ids under any category id (itself when level 3); empty if unknown."""
+        return self._subtree(category_id)
 
     def _subtree(self, category_id: str) -> set[str]:
         """The level-3 ids under any category id (itself when level 3); empty if unknown."""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from cjsim.domain.catalogue.formats import china_iso, json_array, price_text
+from cjsim.domain.catalogue.formats import china_iso, json_array, price_text, suggest_price
 from cjsim.domain.catalogue.index import CatalogueIndex
 from cjsim.domain.catalogue.model import WAREHOUSES, Product, Reserved, levels
 from cjsim.errors import illegal
@@ -96,6 +96,7 @@ class SearchViews(CatalogueIndex):
             "pid": p.pid, "productName": json_array(p.local_names), "productNameEn": p.name_en,
             "productSku": p.sku, "productImage": p.images[0], "productWeight": p.weight,
             "productType": p.product_type, "productUnit": p.unit, "sellPrice": p.sell_price,
+            "suggestSellPrice": suggest_price(p),
             "categoryId": p.category_id, "categoryName": self._path_name(p), "remark": "",
             "addMarkStatus": int(p.free_shipping), "isFreeShipping": p.free_shipping,
             "listedNum": p.listed_num, "supplierName": p.supplier_name,
@@ -113,7 +114,7 @@ class SearchViews(CatalogueIndex):
         start_warehouse_inventory: int | None = None, end_warehouse_inventory: int | None = None,
         add_mark_status: int | None = None, time_start: int | None = None,
         time_end: int | None = None, order_by: int | None = None, sort: str | None = None,
-        features: Sequence[str] = (), product_type: int | None = None,
+        features: Sequence[str] = (), product_type: str | int | None = None,
         supplier_id: str | None = None, verified_warehouse: int | None = None,
         reserved: Reserved | None = None,
     ) -> dict[str, Any]:
@@ -229,6 +230,7 @@ class SearchViews(CatalogueIndex):
         return {
             "id": p.pid, "nameEn": p.name_en, "sku": p.sku, "spu": p.sku,
             "bigImage": p.images[0], "sellPrice": price, "nowPrice": price,
+            "suggestSellPrice": suggest_price(p),
             "discountPrice": price, "discountPriceRate": "0", "listedNum": p.listed_num,
             "categoryId": p.category_id, "twoCategoryId": path[1].id, "oneCategoryId": path[0].id,
             "threeCategoryName": path[2].name if names else None,
@@ -268,8 +270,32 @@ def _descending(sort: str | None) -> bool:
     raise illegal("sort must be desc or asc")
 
 
-def _by_product_type(items: list[Product], product_type: int | None) -> list[Product]:
-    """listV2 product_type: 4 supplier, 10 with video, 11 without; other values ignored."""
+# listV2 productType by name (what CJ's product objects call the types, and what clients send)
+# -> the documented number; ORDINARY_PRODUCT has no number and selects non-supplier products.
+PRODUCT_TYPE_NAMES = {"SUPPLIER_PRODUCT": 4, "VIDEO_PRODUCT": 10, "NON_VIDEO_PRODUCT": 11,
+                      "ORDINARY_PRODUCT": -1}
+
+
+def _product_type_code(value: str | int | None) -> int | None:
+    """A number (``4``, ``"10"``) or one of :data:`PRODUCT_TYPE_NAMES`; else 1600300."""
+    if value is None or isinstance(value, int):
+        return value
+    text = value.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    code = PRODUCT_TYPE_NAMES.get(text.upper())
+    if code is None:
+        raise illegal(f"productType must be a number or one of {', '.join(PRODUCT_TYPE_NAMES)}, "
+                      f"got {value!r}")
+    return code
+
+
+def _by_product_type(items: list[Product], value: str | int | None) -> list[Product]:
+    """listV2 product_type: 4 supplier, 10 with video, 11 without, ORDINARY_PRODUCT not a
+    supplier's; other numbers ignored."""
+    product_type = _product_type_code(value)
+    if product_type == -1:
+        return [p for p in items if p.product_type == "ORDINARY_PRODUCT"]
     if product_type == 4:
         return [p for p in items if p.product_type == "SUPPLIER_PRODUCT"]
     if product_type == 10:

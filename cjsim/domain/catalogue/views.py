@@ -16,14 +16,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cjsim.domain.catalogue.formats import china_iso, json_array, price_text, utc_ms_iso
-from cjsim.domain.catalogue.index import CatalogueIndex
+from cjsim.domain.catalogue.formats import (
+    china_iso,
+    json_array,
+    price_text,
+    suggest_price,
+    utc_ms_iso,
+)
 from cjsim.domain.catalogue.model import WAREHOUSES, Product, Reserved, Variant, Warehouse, levels
+from cjsim.domain.catalogue.warehouses import WarehouseViews
 from cjsim.money import money
 
 
-class ProductViews(CatalogueIndex):
-    """Detail, variant and stock answers."""
+class ProductViews(WarehouseViews):
+    """Detail, variant and stock answers (the ``stock[]`` rows come from :mod:`.warehouses`)."""
 
     # -- §4.1 -------------------------------------------------------------------------------
 
@@ -47,7 +53,8 @@ class ProductViews(CatalogueIndex):
         verified = self._verified(self.product_of(v))
         return [
             {"countryCode": c, "totalInventory": cj + f, "cjInventory": cj,
-             "factoryInventory": f, "verifiedWarehouse": verified}
+             "factoryInventory": f, "verifiedWarehouse": verified,
+             "stock": self.stock_rows((v,), c, reserved)}
             for c, cj, f in levels(v, reserved) if country is None or c == country
         ]
 
@@ -108,9 +115,11 @@ class ProductViews(CatalogueIndex):
             "packingName": json_array(p.packing_zh), "packingNameEn": json_array(p.packing_en),
             "packingKey": json_array(p.packing_key), "productKey": json_array(p.key_zh),
             "productKeyEn": "-".join(p.key_en), "productProSet": list(p.pro_zh),
-            "productProEnSet": list(p.pro_en),
+            "productProEnSet": list(p.pro_en), "productPro": json_array(p.pro_zh),
+            "productProEn": json_array(p.pro_en),
             "sellPrice": low if low == high else price_text(low, high),
-            "productSugSellPrice": p.sug_price, "description": p.description, "status": "3",
+            "productSugSellPrice": p.sug_price, "suggestSellPrice": suggest_price(p),
+            "addMarkStatus": int(p.free_shipping), "description": p.description, "status": "3",
             "listedNum": p.listed_num, "supplierName": p.supplier_name,
             "supplierId": p.supplier_id, "productVideo": [],
             "createrTime": china_iso(p.create_us),
@@ -150,8 +159,14 @@ class ProductViews(CatalogueIndex):
             w = WAREHOUSES[c]
             out.append({"vid": v.vid, "areaId": w.area_id, "areaEn": w.area_en,
                         "countryCode": c, "storageNum": cj + f, "totalInventoryNum": cj + f,
-                        "cjInventoryNum": cj, "factoryInventoryNum": f})
+                        "cjInventoryNum": cj, "factoryInventoryNum": f,
+                        "stock": self.stock_rows((v,), c, reserved, num=True)})
         return out
+
+    def stock_by_vid_rows(self, v: Variant, reserved: Reserved | None) -> list[dict[str, Any]]:
+        """A STOCK webhook's rows of one variant: the new total per warehouse (cj-api §8.4)."""
+        return [{"vid": v.vid, "areaId": WAREHOUSES[c].area_id, "areaEn": WAREHOUSES[c].area_en,
+                 "countryCode": c, "storageNum": cj + f} for c, cj, f in levels(v, reserved)]
 
     def stock_by_sku(self, sku: str, reserved: Reserved | None = None) -> list[dict[str, Any]]:
         """A variant SKU gives its stock; a product SKU (SPU) the sum over its variants."""
@@ -163,7 +178,8 @@ class ProductViews(CatalogueIndex):
         return [
             {"areaId": w.area_id, "areaEn": w.area_en, "countryCode": w.country,
              "countryNameEn": w.country_name_en, "totalInventoryNum": cj + f,
-             "cjInventoryNum": cj, "factoryInventoryNum": f}
+             "cjInventoryNum": cj, "factoryInventoryNum": f,
+             "stock": self.stock_rows(variants, w.country, reserved, num=True)}
             for w, cj, f in self._per_country(variants, reserved)
         ]
 
@@ -174,7 +190,8 @@ class ProductViews(CatalogueIndex):
         sums = [
             {"areaEn": w.area_en, "areaId": w.area_id, "countryCode": w.country,
              "totalInventoryNum": cj + f, "cjInventoryNum": cj, "factoryInventoryNum": f,
-             "countryNameEn": w.country_name_en}
+             "countryNameEn": w.country_name_en,
+             "stock": self.stock_rows(p.variants, w.country, reserved, num=True)}
             for w, cj, f in self._per_country(p.variants, reserved)
             if code is None or w.country == code
         ]

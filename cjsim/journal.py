@@ -1,0 +1,192 @@
+"""What the journal keeps of one exchange, and the HAR export.
+
+The journal list (``GET /__cjsim/journal``) stays small: one flat entry per CJ request
+(kept by the store's bounded log). The exchange itself -- query, headers and body of the
+request, headers and body of the answer -- is kept beside it, one document per journal id
+in the ``journal:exchange`` namespace, and dropped when its entry leaves the ring. Bodies
+are kept up to ``journal_body_bytes`` (a cut body says so) and credentials are masked
+(:func:`cjsim.domain.ids.mask_secrets`, the one masking function) before anything is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cjsim import jsonenc
+from cjsim.domain.ids import mask_pairs, mask_secrets
+from cjsim.pipeline import JSON_HEADERS
+
+if TYPE_CHECKING:
+    from cjsim.call import Call
+    from cjsim.simulator import Simulator
+
+EXCHANGE = "journal:exchange"
+DEFAULT_BODY_BYTES = 16 * 1024
+HEADER_VALUE_MAX = 2048  # one header value kept; beyond, cut (a 64 KiB cookie says nothing)
+HEADERS_MAX = 64
+
+
+def cut_note(kept: int, size: int) -> str:
+    return f"\n… [cjsim: body cut, {kept} of {size} bytes kept (--journal-body-bytes)]"
+
+
+def bounded_text(raw: bytes | None, limit: int) -> tuple[str | None, int, bool]:
+    """(masked text, size in bytes, cut?) of a body. A cut body ends with :func:`cut_note`."""
+    if raw is None:
+        return None, 0, False
+    size = len(raw)
+    cut = size > limit
+    text = raw[:limit].decode("utf-8", "replace") if cut else raw.decode("utf-8", "replace")
+    text = mask_secrets(text)
+    if cut:
+        text += cut_note(limit, size)
+    return text, size, cut
+
+
+def request_headers(call: Call) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for name, value in call.headers.items():
+        if len(pairs) >= HEADERS_MAX:
+            break
+        pairs.append((name, value if len(value) <= HEADER_VALUE_MAX else value[:HEADER_VALUE_MAX] + "…"))
+    return mask_pairs(pairs)
+
+
+def exchange_doc(call: Call, status: int, answer: bytes | None,
+                 answer_headers: Sequence[tuple[str, str]], limit: int) -> dict[str, Any]:
+    """The stored document of one exchange (masked, bounded). Short keys, and the answer's
+    headers left out when they are the envelope's own (JSON, its length): the journal
+    keeps 10,000 of these."""
+    body, body_size, body_cut = bounded_text(call.raw_body, limit)
+    reply, reply_size, reply_cut = bounded_text(answer, limit)
+    headers: list[list[str]] | None = [list(p) for p in answer_headers]
+    if headers == [[*JSON_HEADERS[0]], ["Content-Length", str(reply_size)]]:
+        headers = None
+    return {
+        "q": [list(p) for p in mask_pairs(call.query.items(multi=True))] if call.query else [],
+        "h": [list(p) for p in request_headers(call)],
+        "b": body, "bs": body_size, "bc": body_cut,
+        "s": status, "rh": headers,
+        "r": reply, "rs": reply_size, "rc": reply_cut,
+    }
+
+
+def _body(text: str | None, cut: bool) -> Any:
+    """A stored body as the entry shows it: JSON when it is whole JSON, else the text."""
+    if text is None or cut or not text.strip():
+        return text
+    try:
+        return jsonenc.loads(text)
+    except jsonenc.JSONDecodeError:
+        return text
+
+
+def _as_dict(pairs: Iterable[Sequence[str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            out[name] = [*out[name], value] if isinstance(out[name], list) else [out[name], value]
+        else:
+            out[name] = value
+    return out
+
+
+def _answer_headers(doc: Mapping[str, Any]) -> list[Sequence[str]]:
+    if doc["rh"] is not None:
+        return list(doc["rh"])
+    return [JSON_HEADERS[0], ("Content-Length", str(doc["rs"]))]
+
+
+def full_entry(entry: Mapping[str, Any], doc: Mapping[str, Any]) -> dict[str, Any]:
+    """``GET /__cjsim/journal/<id>``: the list entry plus its request and answer."""
+    out = dict(entry)
+    out["request"] = {
+        "method": entry["method"], "path": entry["path"], "query": _as_dict(doc["q"]),
+        "headers": _as_dict(doc["h"]), "body": _body(doc["b"], doc["bc"]),
+        "bodySize": doc["bs"], "bodyCut": doc["bc"],
+    }
+    out["response"] = {
+        "status": doc["s"], "headers": _as_dict(_answer_headers(doc)), "body": _body(doc["r"], doc["rc"]),
+        "bodySize": doc["rs"], "bodyCut": doc["rc"],
+    }
+    return out
+
+
+def find(sim: Simulator, journal_id: int) -> dict[str, Any] | None:
+    """The whole entry of a journal id, or None when unknown or evicted."""
+    doc = sim.store.get(EXCHANGE, str(journal_id))
+    if doc is None:
+        return None
+    entry = next((e for e in sim.journal(since_id=journal_id - 1) if e["id"] == journal_id), None)
+    return None if entry is None else full_entry(entry, doc)
+
+
+# -- HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) ----------------------------
+
+def _har_pairs(pairs: Iterable[Sequence[str]]) -> list[dict[str, str]]:
+    return [{"name": name, "value": value} for name, value in pairs]
+
+
+def _mime(headers: Iterable[Sequence[str]]) -> str:
+    return next((v for n, v in headers if n.lower() == "content-type"), "")
+
+
+def har_entry(entry: Mapping[str, Any], doc: Mapping[str, Any] | None, origin: str) -> dict[str, Any]:
+    """One HAR entry. ``time`` and ``timings.wait`` are the server-side wall latency;
+    ``startedDateTime`` is the simulated instant of the call."""
+    doc = doc or {"q": [], "h": [], "b": None, "bs": 0, "bc": False, "s": entry.get("status", 0),
+                  "rh": [], "r": None, "rs": -1, "rc": False}
+    host = next((v for n, v in doc["h"] if n.lower() == "host"), None)
+    base = f"http://{host}" if host else origin.rstrip("/")
+    query = doc["q"]
+    url = base + entry["path"]
+    if query:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode([(n, v) for n, v in query])
+    wait_ms = (entry.get("latencyUs") or 0) / 1000
+    request: dict[str, Any] = {
+        "method": entry["method"], "url": url, "httpVersion": "HTTP/1.1", "cookies": [],
+        "headers": _har_pairs(doc["h"]), "queryString": _har_pairs(query),
+        "headersSize": -1, "bodySize": doc["bs"] if doc["b"] is not None else 0,
+    }
+    if doc["b"] is not None:
+        request["postData"] = {"mimeType": _mime(doc["h"]) or "application/octet-stream",
+                               "text": doc["b"]}
+    status = int(doc["s"])
+    answer_headers = _answer_headers(doc)
+    content: dict[str, Any] = {"size": max(doc["rs"], 0), "mimeType": _mime(answer_headers) or "x-unknown"}
+    if doc["r"] is not None:
+        content["text"] = doc["r"]
+    if doc["rc"]:
+        content["comment"] = "cut by cjsim (--journal-body-bytes)"
+    from cjsim.pipeline import REASONS
+
+    return {
+        "startedDateTime": entry["time"],
+        "time": wait_ms,
+        "request": request,
+        "response": {
+            "status": status, "statusText": REASONS.get(status, ""), "httpVersion": "HTTP/1.1",
+            "cookies": [], "headers": _har_pairs(answer_headers), "content": content,
+            "redirectURL": "", "headersSize": -1, "bodySize": max(doc["rs"], -1),
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": wait_ms, "receive": 0},
+        "comment": f"journal #{entry['id']}",
+        "_cjsim": {k: entry.get(k) for k in ("id", "code", "message", "detail", "rule", "reason",
+                                               "requestId", "openId", "ip", "fault")},
+    }
+
+
+def har(sim: Simulator, since_id: int | None, origin: str) -> dict[str, Any]:
+    """The journal (or the entries after ``since_id``) as a HAR 1.2 log."""
+    from cjsim import __version__
+
+    entries = sim.journal(since_id=since_id)
+    out = [har_entry(e, sim.store.get(EXCHANGE, str(e["id"])), origin) for e in entries]
+    return {"log": {"version": "1.2", "creator": {"name": "cjsim", "version": __version__},
+                    "entries": out,
+                    "comment": "CJ requests journaled by cjsim; times are simulated, "
+                               "latencies wall-clock; credentials masked"}}
