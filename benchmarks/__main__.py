@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPTS = ["limiter", "startup", "stores", "compare"]
+SCRIPTS = ["limiter", "startup", "stores", "compare", "dashboard"]
 
 
 def main() -> int:

@@ -36,9 +36,14 @@ def create_app(sim: Simulator) -> Flask:
     def _control_access() -> Response | None:
         from flask import request
 
-        from cjsim.control.access import check_control
+        from cjsim.control.access import check_control, check_host
+        from cjsim.control.ui import is_ui_shell
 
         if request.path.startswith("/__cjsim"):
+            if sim.admin_token and is_ui_shell(request.path):
+                # the page holds no data and a browser cannot send the token to load it;
+                # its API calls carry the token. The Host check (DNS rebinding) still holds.
+                return check_host(request, sim.allow_hosts)
             return check_control(request, sim.admin_token, sim.insecure_admin, sim.allow_hosts)
         return None
 
@@ -59,7 +64,7 @@ def create_app(sim: Simulator) -> Flask:
     @app.get("/")
     def _index() -> Response:
         return json_response({
-            "name": "cjsim", "api": "/api2.0/v1/", "control": "/__cjsim/",
+            "name": "cjsim", "api": "/api2.0/v1/", "control": "/__cjsim/", "dashboard": "/__cjsim/ui",
             "endpoints": sim.routes.paths(),
         })
 

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from cjsim.call import presented_token
 from cjsim.clock import US, iso
 from cjsim.domain.ids import digest
 from cjsim.limits.rules import Rule
@@ -51,10 +52,8 @@ if TYPE_CHECKING:
 
 RETRY_WINDOW_S = 60  # an identical request within this many seconds counts as a retry
 MAX_BUSY_RETRIES = 3  # the seed: 1600000 "Please try again later. No more than 3 times."
-RETRYABLE = frozenset({1600000, 1600200})
 NON_RETRYABLE = frozenset({1600001, 1600002, 1600003, 1600300, 1601000, 1604000, 1605000})
 NON_RETRYABLE_FAMILIES = (1602, 1603)  # 1602xxx products/variants, 1603xxx orders
-TOKEN_HEADER = "CJ-Access-Token"
 LOGOUT = "/api2.0/v1/authentication/logout"
 
 # behaviour -> (title, what to do instead). A limit rule's words are its own (the profile's
@@ -110,7 +109,7 @@ def request_marks(call: Any) -> dict[str, str]:
         hasher.update(b"\n" + orjson.dumps(call.body, option=orjson.OPT_SORT_KEYS, default=str))
     marks = {"fp": hasher.hexdigest()}
     if "tokenId" not in call.notes:
-        token = (call.headers.get(TOKEN_HEADER) or "").strip() if call.headers is not None else ""
+        token = presented_token(call.headers)
         if token:
             marks["tokenId"] = digest(token)[:12]
     return marks
@@ -170,12 +169,10 @@ def summary(findings: Iterable[Finding]) -> dict[str, int]:
 
 def audit(sim: Simulator, since_id: int | None = None) -> list[Finding]:
     """Findings for every CJ request the simulator journaled after ``since_id``."""
-    from cjsim.simulator import JOURNAL, VIOLATIONS
-
-    entries = sim.store.tail(JOURNAL, None, since_id)
-    violations = [v for v in sim.store.tail(VIOLATIONS)
+    entries = sim.journal_entries(since_id=since_id)
+    violations = [v for v in sim.violation_entries()
                   if since_id is None or v["journalId"] > since_id]
-    tokens = [TokenRecord.from_doc(key, doc) for key, doc in sim.store.items("tokens")]
+    tokens = [TokenRecord.from_doc(key, doc) for key, doc in sim.tokens.stored()]
     levels = {a.open_id: a.level for a in sim.accounts.all()}
     return Auditor(entries, violations, sim.profile, tokens, levels).findings()
 
@@ -202,7 +199,6 @@ class _Issue:
 
     journal_id: int
     open_id: int
-    time_us: int
     expires_us: int
     token_id: str | None
     revoked: bool
@@ -336,7 +332,7 @@ class Auditor:
                 continue
             candidates = pool.get((who, entry["timeUs"]))
             token = candidates.pop(0) if candidates else None
-            issues.append(_Issue(entry["id"], who, entry["timeUs"],
+            issues.append(_Issue(entry["id"], who,
                                  token.expires_us if token else entry["timeUs"] + ttl_us,
                                  token.token_id if token else None,
                                  token.revoked if token else False))
@@ -462,7 +458,7 @@ class Auditor:
             limit = rule.limit_by_level.get(level) if level is not None else None
         if limit is None:
             return None
-        period_us = int(rule.period_s * 1_000_000)
+        period_us = int(rule.period_s * US)
         mine = [e for e in self.entries if self.who(e) == who and self._counts_for(rule, e)]
         best: Sequence[Mapping[str, Any]] = []
         for hit in flagged:
@@ -506,9 +502,9 @@ def _span(us: int) -> str:
         return "at the same instant"
     if us < 1000:
         return f"within {us / 1000:g} ms"
-    if us < 1_000_000:
+    if us < US:
         return f"within {us / 1000:.0f} ms"
-    return f"within {us / 1_000_000:.2f} s"
+    return f"within {us / US:.2f} s"
 
 
 def rule_words(rule_id: str, profile: Profile) -> tuple[str, str]:

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from cjsim.routes import Route
     from cjsim.simulator import Simulator
 
+TOKEN_HEADER = "CJ-Access-Token"  # the one header CJ reads the access token from
+
+
+def presented_token(headers: Headers | None) -> str:
+    """The access token a request presents, exactly as the pipeline authenticates it (blanks stripped)."""
+    return (headers.get(TOKEN_HEADER) or "").strip() if headers is not None else ""
+
 
 @dataclass
 class Call:
@@ -33,6 +40,23 @@ class Call:
     notes: dict[str, Any] = field(default_factory=dict)  # journal extras (rule, reason, ...)
     raw_body: bytes | None = None  # the body as sent (what the journal shows), None if unread
     started_ns: int = 0  # perf_counter_ns() on arrival: the journal's wall-clock latency
+    # the documents the request read with its opening (one store round trip), by (ns, key)
+    opened: dict[tuple[str, str], Any] = field(default_factory=dict)
+    opened_spaces: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+
+    def read(self, ns: str, key: str) -> Any:
+        """A committed document: from the request's opening if it was read there (the same
+        instant's state), else from the store."""
+        opened = self.opened
+        if (ns, key) in opened:
+            return opened[(ns, key)]
+        return self.sim.store.get(ns, key)
+
+    def read_all(self, ns: str) -> list[tuple[str, Any]]:
+        """Every committed document of a namespace, by key: from the request's opening if
+        it was read there, else from the store."""
+        found = self.opened_spaces.get(ns)
+        return self.sim.store.items(ns) if found is None else found
 
     @property
     def open_id(self) -> int:

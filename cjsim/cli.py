@@ -91,6 +91,8 @@ def _profile(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from cjsim.profiles.model import STRICTNESS
+
     parser = argparse.ArgumentParser(prog="cjsim", description="Offline CJ Dropshipping API 2.0 simulator")
     parser.add_argument("--version", action="version", version=f"cjsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="{serve,routes,scenarios}")
@@ -112,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="an account to create (repeatable); none = one demo account; "
                             "LEVEL is free/plus/prime/advanced or 0-5")
     serve.add_argument("--profile", default="legacy", type=_profile, help="rule profile (default legacy)")
-    serve.add_argument("--strictness", choices=["strict", "lenient", "shadow"],
+    serve.add_argument("--strictness", choices=STRICTNESS,
                        help="strict: refuse what CJ refuses (default); lenient: only log it; "
                             "shadow: let it through and record what CJ would have refused")
     serve.add_argument("--throttle-status", type=int, choices=[200, 429],
@@ -352,6 +354,8 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     base = f"http://{host}:{server.server_port}"
     print(f"cjsim {__version__} serving CJ API 2.0 at {base}/api2.0/v1", flush=True)
     print(f"control API: {base}/__cjsim/  store: {sim.store.url}", flush=True)
+    print(f"dashboard: {base}/__cjsim/ui" + ("  (append #token=<admin token>, or type it in the page)"
+                                            if args.admin_token else ""), flush=True)
     print(f"clock: {sim.clock.snapshot()['now']} ({'frozen' if sim.clock.frozen else 'flowing'})"
           f", profile: {sim.profile.name}, strictness: {sim.profile.strictness}", flush=True)
     if sim.resumed and not args.store.startswith("memory"):

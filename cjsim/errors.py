@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
-
-SUCCESS = 200
 
 # code -> (seed message, troubleshooting text of the seed)
 SEED_CATALOGUE: Mapping[int, tuple[str, str]] = MappingProxyType(
@@ -54,10 +51,6 @@ SEED_CATALOGUE: Mapping[int, tuple[str, str]] = MappingProxyType(
 )
 
 WRONG_JSON_MESSAGE = "Warning: wrong json format."
-
-# Codes a client may retry (the seed: "only system failures need call again").
-RETRYABLE_CODES = frozenset({1600000, 1600200})
-
 
 class Catalogue:
     """Messages by code. Immutable; a profile builds its own with overrides."""
@@ -101,7 +94,6 @@ class CJError(Exception):
     http_status: int = 200
     detail: str | None = None
     reason: str | None = None
-    extra: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.code not in SEED_CATALOGUE:

@@ -8,12 +8,16 @@
 * ``after(call, data)``: after the handler (false negatives, cut bodies).
 
 ``tick()`` lets the control API apply timeline steps when it moves the clock; ``on_seed()``
-writes the scenario's state into a fresh or reset store.
+writes the scenario's state into a fresh or reset store; ``clear()`` drops every fault.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
+
+# The document a worker bumps when it loads a scenario, so the others take it up
+# (cjsim/scenario/engine.py writes it; the simulator looks at it twice a second).
+SCENARIO_VERSION = ("scenario", "version")
 
 if TYPE_CHECKING:
     from cjsim.call import Call
@@ -26,6 +30,7 @@ class Faults(Protocol):
     def tick(self, now_us: int | None = None) -> list[Any]: ...
     def on_seed(self) -> None: ...
     def describe(self) -> dict[str, Any]: ...
+    def clear(self) -> None: ...
 
 
 class NoFaults:
@@ -48,3 +53,6 @@ class NoFaults:
 
     def describe(self) -> dict[str, Any]:
         return {"active": [], "faults": [], "timeline": []}
+
+    def clear(self) -> None:
+        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cjsim.errors import CJError
-from cjsim.store import Store
+from cjsim.store import Reader, Store
 
 NS = "offline"
 
@@ -23,15 +23,20 @@ class Interfaces:
             else:
                 tx.delete(NS, path)
 
-    def is_offline(self, path: str, now_us: int) -> bool:
-        doc = self.store.get(NS, path)
+    @staticmethod
+    def read_key(path: str) -> tuple[str, str]:
+        """The document ``is_offline`` reads (a request reads it with its opening)."""
+        return NS, path
+
+    def is_offline(self, path: str, now_us: int, read: Reader | None = None) -> bool:
+        doc = (read or self.store.get)(NS, path)
         if doc is None:
             return False
         start, end = doc.get("startUs"), doc.get("endUs")
         return (start is None or now_us >= start) and (end is None or now_us < end)
 
-    def ensure_online(self, path: str, now_us: int) -> None:
-        if self.is_offline(path, now_us):
+    def ensure_online(self, path: str, now_us: int, read: Reader | None = None) -> None:
+        if self.is_offline(path, now_us, read):
             raise CJError(1600100, reason="offline")
 
     def offline(self) -> list[dict[str, Any]]:

@@ -15,13 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from cjsim import __version__
+from cjsim.call import TOKEN_HEADER
 from cjsim.errors import SEED_CATALOGUE
 from cjsim.params import Field
 from cjsim.routes import PREFIX, Route, RouteTable, default_table
 from cjsim.shapes import Schema
 
 OPENAPI_VERSION = "3.1.0"
-TOKEN_HEADER = "CJ-Access-Token"
 
 # Codes every interface may answer: system busy, interface offline, the limits, bad input.
 COMMON_CODES: tuple[int, ...] = (1600000, 1600100, 1600200, 1600201, 1600300)

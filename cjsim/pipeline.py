@@ -22,9 +22,11 @@ from werkzeug.datastructures import EnvironHeaders, MultiDict
 from werkzeug.exceptions import BadRequest
 
 from cjsim import jsonenc
-from cjsim.call import Call
+from cjsim.call import Call, presented_token
+from cjsim.domain.progress import DUE_READ
 from cjsim.envelope import failure, success
 from cjsim.errors import WRONG_JSON_MESSAGE, CJError, illegal
+from cjsim.faults import SCENARIO_VERSION, NoFaults
 from cjsim.limits.engine import Decision, Subject
 from cjsim.params import parse_object, parse_query
 from cjsim.store import StoreUnavailable
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("cjsim")
 
 API_ROOT = "/api2.0"
-TOKEN_HEADER = "CJ-Access-Token"
 IP_HEADER = "HTTP_X_CJSIM_CLIENT_IP"
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
 REASONS = {200: "OK", 400: "BAD REQUEST", 404: "NOT FOUND", 405: "METHOD NOT ALLOWED",
@@ -44,6 +45,7 @@ REASONS = {200: "OK", 400: "BAD REQUEST", 404: "NOT FOUND", 405: "METHOD NOT ALL
            500: "INTERNAL SERVER ERROR", 502: "BAD GATEWAY", 503: "SERVICE UNAVAILABLE"}
 
 StartResponse = Callable[..., Any]
+JOURNAL_SEQ = "journal"  # numbers the journal's entries (a request's journal id)
 
 
 class RawAnswer(Exception):
@@ -141,16 +143,54 @@ class Pipeline:
         )
 
     # -- the checks, in CJ's order -------------------------------------------------------
+    def _open(self, call: Call, route: Route | None, follow_scenarios: bool) -> None:
+        """The request's opening: the clock, its journal id and every document the checks
+        before the limiter read (the due time of the order ticker, the offline flag, the
+        catalogue changes' version,
+        token and the account it names, the shared scenario version when it is looked at,
+        the route's ``account_docs`` and ``spaces``), in one store step: one round trip on Redis. The
+        limiter and the journal write are the request's two other round trips."""
+        sim = self.sim
+        reads = [DUE_READ, sim.interfaces.read_key(call.path), sim.domain.CHANGES_READ]
+        if follow_scenarios:
+            reads.append(SCENARIO_VERSION)
+        if route is not None and route.auth:
+            token = presented_token(call.headers)
+            if token:
+                reads.append(sim.tokens.read_key(token))
+                owner = sim.tokens.owner_hint(token)
+                if owner is not None:
+                    reads.append((sim.accounts.NS, str(owner)))
+                    reads.extend((ns, str(owner)) for ns in route.account_docs)
+        spaces = route.spaces if route is not None else ()
+        opening = sim.store.open_call(JOURNAL_SEQ, reads, spaces)
+        if opening.clock is None:  # the store lost its state: put it back, then read again
+            sim.ensure_state(direct=True)
+            opening = sim.store.open_call(JOURNAL_SEQ, reads, spaces)
+            if opening.clock is None:
+                raise StoreUnavailable("the store lost the simulator's state again")
+        with sim.primed_clock(opening.clock):
+            call.now_us = sim.clock.now_us()  # one instant for the whole request
+        call.journal_id = opening.seq
+        call.opened = dict(zip(reads, opening.docs))
+        if spaces:
+            call.opened_spaces = dict(zip(spaces, opening.spaces))
+
     def _run(self, call: Call, environ: dict[str, Any]) -> Any:
         sim = self.sim
-        call.now_us = sim.clock.now_us()  # one instant for the whole request
-        call.journal_id = sim.store.next_seq("journal")
-        sim.tick(call.now_us)  # webhooks the clock made due (one store read when none are)
         route = sim.routes.get(call.path)
+        follow_scenarios = sim.scenario_check_due()
+        self._open(call, route, follow_scenarios)
+        # webhooks the clock made due (nothing more to read when none are)
+        ticked = sim.tick(call.now_us, call.read, follow_scenarios)
+        if ticked or not isinstance(sim.faults, NoFaults):
+            # orders moved, or a scenario is active (its timeline steps and faults change
+            # accounts, tokens and interfaces before the checks): read them afresh
+            call.opened, call.opened_spaces = {}, {}
         if route is None:
             raise CJError(1600101, reason="unknown-path")
         call.route = route
-        sim.interfaces.ensure_online(call.path, call.now_us)
+        sim.interfaces.ensure_online(call.path, call.now_us, call.read)
         sim.faults.before(call)  # may raise a CJError or a RawAnswer
         try:
             self._shape_and_token(call, route, environ)
@@ -256,13 +296,13 @@ class Pipeline:
         return b""
 
     def _authenticate(self, call: Call) -> None:
-        token = call.headers.get(TOKEN_HEADER, "").strip()
+        token = presented_token(call.headers)
         if not token:
             raise CJError(1600002, reason="token:missing")
-        info = self.sim.tokens.authenticate(token, call.now_us)
+        info = self.sim.tokens.authenticate(token, call.now_us, call.read)
         call.token = info
         call.notes["tokenId"] = info.token_id
-        account = self.sim.accounts.get(info.open_id)
+        account = self.sim.accounts.get(info.open_id, call.read)
         if account is None:
             raise CJError(1600001, reason="token:no-account")
         call.account = account

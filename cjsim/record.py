@@ -28,7 +28,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from cjsim.clock import CHINA, parse_instant
+from cjsim.call import TOKEN_HEADER
+from cjsim.clock import CHINA, US, parse_instant
 from cjsim.domain.catalogue import WAREHOUSES, BaseStock, Catalogue, Category, Product, Variant
 from cjsim.money import money
 from cjsim.profiles.legacy import LEVEL_QPS
@@ -39,7 +40,7 @@ STOP_CODES = {1600200: "too many requests", 1600201: "quota used up",
 PACE_MARGIN_S = 0.1  # seconds; arrival jitter on a loaded host or network
 DEFAULT_MAX = 50  # also in cjsim/record_cli.py (the help text)
 PAGE_SIZE = 100  # product/listV2 allows up to 100
-OLDEST_US = 1_672_502_400 * 1_000_000  # 2023-01-01 (China): creation time CJ did not give
+OLDEST_US = 1_672_502_400 * US  # 2023-01-01 (China): creation time CJ did not give
 _CATEGORY_NS = uuid.UUID("6f1d8a52-3c1e-4b7a-9a53-2f0c7c5e1d11")
 
 
@@ -144,7 +145,7 @@ class Recorder:
     def call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
              body: Mapping[str, Any] | None = None, auth: bool = True) -> Any:
         self._pace()
-        headers = {"CJ-Access-Token": self.token or ""} if auth else {}
+        headers = {TOKEN_HEADER: self.token or ""} if auth else {}
         self.calls += 1
         try:
             response = self.session.request(method, api_root(self.upstream) + path, params=params,

@@ -45,6 +45,12 @@ class Route:
     request: Schema | None = field(default=None, hash=False)
     # the codes this interface answers besides the common ones (cjsim/openapi.py COMMON_*)
     errors: tuple[int, ...] = ()
+    # namespaces of the documents, keyed by the caller's openId, that the handler reads
+    # (through ``call.read``): the request reads them with its opening, in the same round trip
+    account_docs: tuple[str, ...] = ()
+    # namespaces the handler reads whole (through ``call.read_all``), read with the opening too;
+    # a handler may say it itself (a ``spaces`` attribute, e.g. the catalogue views)
+    spaces: tuple[str, ...] = ()
 
     @property
     def takes_query(self) -> bool:
@@ -83,6 +89,7 @@ class RouteTable:
 
 def route(path: str, method: str, handler: Handler, *params: Field, **options: Any) -> Route:
     """A row of the table; ``path`` relative to ``/api2.0/v1/``."""
+    options.setdefault("spaces", tuple(getattr(handler, "spaces", ())))
     if "body" not in options:
         options["body"] = "query" if method in ("GET", "DELETE") else "json"
     return Route(path=PREFIX + path, method=method, handler=handler, params=tuple(params),

@@ -9,19 +9,21 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cjsim.audit import request_marks
-from cjsim.clock import Clock, ClockState, iso
+from cjsim.clock import Clock, ClockState, IsoWriter, iso
 from cjsim.domain.accounts import Account, Accounts, iter_account_specs
 from cjsim.domain.delivery import LOG as DELIVERY_LOG
 from cjsim.domain.ids import Entropy, mask_secrets
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.runtime import CatalogSource, Domain
 from cjsim.domain.tokens import Tokens
-from cjsim.faults import NoFaults
+from cjsim.domain.webhooks import NS as WEBHOOKS_NS
+from cjsim.faults import SCENARIO_VERSION, Faults, NoFaults
 from cjsim.interfaces import Interfaces
 from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange_doc, find
 from cjsim.limits.engine import Limiter, Subject
@@ -29,7 +31,7 @@ from cjsim.pipeline import Pipeline
 from cjsim.profiles import Profile, build_profile
 from cjsim.reqlog import REQUEST_LOG, cj_text
 from cjsim.routes import RouteTable, default_table
-from cjsim.store import Store, open_store
+from cjsim.store import Reader, Store, open_store
 
 if TYPE_CHECKING:
     from cjsim.domain.catalogue import Catalogue
@@ -157,7 +159,7 @@ class Simulator:
         self.tokens = Tokens(self.store, self.entropy)
         self.interfaces = Interfaces(self.store)
         self.limiter = Limiter(lambda: self.profile, self.store)
-        self.faults: Any = NoFaults() if prepared is None else prepared.engine(self)
+        self.faults: Faults = NoFaults() if prepared is None else prepared.engine(self)
         self.base_profile = self.profile  # what scenario layers are put on
         self._scenario_check_at = 0.0
         self._scenario_version: int | None = None
@@ -211,10 +213,19 @@ class Simulator:
             time.sleep(0.02)
 
     # -- lost state (Redis restarted without persistence, FLUSHALL) -----------------------
-    def ensure_state(self) -> None:
+    def ensure_state(self, direct: bool = False) -> None:
         """Re-create the start state now if the store lost it (the clock is the sentinel:
-        written before anything else and never absent otherwise, reset included)."""
-        _ = self.clock.state
+        written before anything else and never absent otherwise, reset included).
+        ``direct``: ask the store itself, not a layer over the clock (freezegun's)."""
+        if direct:
+            self._state_guard.load_clock()
+        else:
+            _ = self.clock.state
+
+    def primed_clock(self, state: ClockState) -> AbstractContextManager[None]:
+        """The clock's next read on this thread takes ``state``, read already with a
+        request's opening (``Store.open_call``), instead of reading the store again."""
+        return self._state_guard.primed(state)
 
     def _control_state_check(self) -> None:
         """Control calls may read state before the clock (GET /accounts): check first.
@@ -301,47 +312,68 @@ class Simulator:
             raise LookupError(f"no account with openId {open_id}")
         return self.domain.private.add(open_id, vid, storage, units, self.clock.now_us())
 
-    def tick(self, now_us: int | None = None) -> int:
-        """Send the webhooks the clock made due; cheap when nothing is. Returns messages made."""
-        self._follow_shared_scenarios()
+    def tick(self, now_us: int | None = None, read: Reader | None = None,
+             follow_scenarios: bool | None = None) -> int:
+        """Send the webhooks the clock made due; cheap when nothing is. Returns messages made.
+        ``read``: a request's already-read documents; ``follow_scenarios``: whether to look
+        at the shared scenario version now (None: when ``scenario_check_due`` says so)."""
+        if follow_scenarios is None:
+            follow_scenarios = self.scenario_check_due()
+        if follow_scenarios:
+            self._follow_shared_scenarios(read)
         self.faults.tick(now_us)  # scenario timeline steps the clock made due
-        return self.domain.tick(now_us)
+        return self.domain.tick(now_us, read)
 
-    def _follow_shared_scenarios(self) -> None:
-        """Another worker on this store may have loaded a scenario (POST /__cjsim/scenario):
-        take up its faults and limits. Looked at twice a second at most, so a process
-        without scenarios pays nothing per request."""
+    def scenario_check_due(self) -> bool:
+        """Whether to look at the shared scenario version now (twice a second at most, so a
+        process without scenarios pays nothing per request); True starts the next wait."""
         now = time.monotonic()
         if now < self._scenario_check_at:
-            return
+            return False
         self._scenario_check_at = now + 0.5
-        doc = self.store.get("scenario", "version")
+        return True
+
+    def _follow_shared_scenarios(self, read: Reader | None = None) -> None:
+        """Another worker on this store may have loaded a scenario (POST /__cjsim/scenario):
+        take up its faults and limits."""
+        doc = (read or self.store.get)(*SCENARIO_VERSION)
         if doc is None or doc.get("version") == self._scenario_version:
             return
         self._scenario_version = doc.get("version")
         from cjsim.scenario.engine import ScenarioFaults
 
-        if not isinstance(self.faults, ScenarioFaults):
-            self.faults = ScenarioFaults(self)
-        self.faults.sync_profile()
+        engine = self.faults if isinstance(self.faults, ScenarioFaults) else ScenarioFaults(self)
+        self.faults = engine
+        engine.sync_profile()
 
     # -- accounts --------------------------------------------------------------------------
+    def remember_account(self, spec: Mapping[str, Any]) -> None:
+        """Seed this account (``Accounts.create`` keywords) on every ``reset()`` from now on:
+        it replaces the seed entry with the same e-mail, or joins the list."""
+        email = str(spec.get("email", "")).lower()
+        for i, known in enumerate(self._account_specs):
+            if str(known.get("email", "")).lower() == email:
+                self._account_specs[i] = {**known, **spec}
+                return
+        self._account_specs.append(dict(spec))
+
     def account(self, email: str | None = None, api_key: str | None = None, **options: Any) -> Account:
         """Create an account (tests and the control API)."""
         if email is None:
             email = f"user{self.store.next_seq('auto-email')}@cjsim.local"
         return self.accounts.create(email, api_key, **options)
 
-    def effective_qps(self, account: Account) -> int | None:
+    def effective_qps(self, account: Account, now_us: int | None = None) -> int | None:
         """The account's own request rate as configured (setting/get ``qpsLimit``): the
-        limit of its ``account_rate`` rule."""
-        for planned in self.limiter.plan(self._usage_subject(account, "*"), self.clock.now_us()):
+        limit of its ``account_rate`` rule (``now_us``: a request's instant, else now)."""
+        now = self.clock.now_us() if now_us is None else now_us
+        for planned in self.limiter.plan(self._usage_subject(account, "*"), now):
             if planned.rule.role == "account_rate":
                 return planned.limit  # the plan alone: no window needs reading
         return None
 
-    def webhook_settings(self, open_id: int) -> dict[str, Any]:
-        doc = self.store.get("webhooks", str(open_id))
+    def webhook_settings(self, open_id: int, read: Reader | None = None) -> dict[str, Any]:
+        doc = (read or self.store.get)(WEBHOOKS_NS, str(open_id))
         return doc or {}
 
     @staticmethod
@@ -408,12 +440,12 @@ class Simulator:
             entry["openId"] = int(call.subject)
         entry.update({k: v for k, v in call.notes.items() if k in JOURNAL_NOTES})
         entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.audit)
-        self.store.append(JOURNAL, entry, self.journal_size)
         doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes)
-        with self.store.transaction() as tx:  # the exchange leaves with its entry
-            tx.put(EXCHANGE, str(call.journal_id), doc)
-            if call.journal_id > self.journal_size:
-                tx.delete(EXCHANGE, str(call.journal_id - self.journal_size))
+        beside: list[tuple[str, str, dict[str, Any] | None]] = [(EXCHANGE, str(call.journal_id), doc)]
+        if call.journal_id > self.journal_size:  # the exchange leaves with its entry
+            beside.append((EXCHANGE, str(call.journal_id - self.journal_size), None))
+        # one store step (one Redis round trip): the entry and its exchange
+        self.store.append_with(JOURNAL, entry, self.journal_size, beside)
         if self.log_requests and REQUEST_LOG.isEnabledFor(logging.INFO):
             REQUEST_LOG.info("%s", cj_text(entry), extra={"cj": entry})
 
@@ -421,8 +453,15 @@ class Simulator:
         """The whole entry of a journal id (request and answer), None if unknown or evicted."""
         return find(self, journal_id)
 
+    def next_journal_id(self) -> int:
+        return self.store.next_seq(JOURNAL)
+
+    def journal_entries(self, limit: int | None = None, since_id: int | None = None) -> list[dict[str, Any]]:
+        """The journal as stored (``timeUs`` epoch microseconds), oldest first: the audit's input."""
+        return self.store.tail(JOURNAL, limit, since_id)
+
     def journal(self, limit: int | None = None, since_id: int | None = None) -> list[dict[str, Any]]:
-        return [public_time(e) for e in self.store.tail(JOURNAL, limit, since_id)]
+        return _public_times(self.journal_entries(limit, since_id))
 
     def record_violation(self, call: Any, rule_id: str, rejected: bool,
                          limit: int | None = None, used: int | None = None) -> None:
@@ -437,8 +476,12 @@ class Simulator:
             "journalId": call.journal_id, "rejected": rejected, "limit": limit, "used": used,
         }, self.violations_size)
 
+    def violation_entries(self, since_id: int | None = None) -> list[dict[str, Any]]:
+        """The violations as stored (``timeUs``), oldest first; ``since_id`` counts violation ids."""
+        return self.store.tail(VIOLATIONS, None, since_id)
+
     def violations(self, since_id: int | None = None) -> list[dict[str, Any]]:
-        return [public_time(e) for e in self.store.tail(VIOLATIONS, None, since_id)]
+        return _public_times(self.violation_entries(since_id))
 
     def clear_violations(self) -> None:
         self.store.clear_log(VIOLATIONS)
@@ -453,9 +496,25 @@ class _StateGuard:
         self.on_lost = on_lost
         self.armed = False
         self.last: ClockState | None = None
+        self._primed = threading.local()
+
+    @contextmanager
+    def primed(self, state: ClockState) -> Iterator[None]:
+        """The next clock read on this thread takes ``state`` (a request's opening read it
+        already) instead of reading the store again; a layer above that does not read the
+        store (freezegun) leaves it unused, and it is dropped on leaving."""
+        self._primed.state = state
+        try:
+            yield
+        finally:
+            self._primed.state = None
 
     def load_clock(self) -> ClockState | None:
-        state = self.store.load_clock()
+        state: ClockState | None = getattr(self._primed, "state", None)
+        if state is not None:
+            self._primed.state = None
+        else:
+            state = self.store.load_clock()
         if state is None:
             return self.on_lost() if self.armed else None
         self.last = state
@@ -476,8 +535,19 @@ def _counts_across_reset(name: str) -> bool:
 
 
 def public_time(entry: dict[str, Any]) -> dict[str, Any]:
-    out = {"id": entry["id"], "time": iso(entry["timeUs"])}
-    out.update((k, v) for k, v in entry.items() if k not in ("id", "timeUs"))
+    return _public_times([entry])[0]
+
+
+def _public_times(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Log entries as the control API shows them: ``time`` (ISO) for ``timeUs``, after ``id``.
+    Cheap per entry: the dashboard polls the journal twice a second under full traffic."""
+    write = IsoWriter()
+    out = []
+    for entry in entries:
+        public = {"id": entry["id"], "time": write(entry["timeUs"])}
+        public.update(entry)
+        del public["timeUs"]
+        out.append(public)
     return out
 
 

@@ -4,7 +4,7 @@ would write it: plain ``requests`` against CJ's real base URL, nothing test-spec
 What makes it well behaved (each point is a rule of CJ's access-limit page):
 
 * it paces itself for its account level (Free 1/s, Plus 2/s, Prime 4/s, Advanced 6/s), with a
-  small margin because CJ measures the gap on its side, after network jitter;
+  margin (250 ms) because CJ measures the gap on its side, after network jitter;
 * it logs in once and keeps the token (tokens live 15 days; getAccessToken is limited to once
   every 5 minutes), and refreshes it shortly before ``accessTokenExpiryDate``;
 * on 1600200 (too many requests) it waits and retries with the *same* token;
@@ -29,7 +29,7 @@ import requests
 BASE_URL = "https://developers.cjdropshipping.com/api2.0/v1"
 CJ_ZONE = ZoneInfo("Asia/Shanghai")  # where CJ's "tomorrow" starts
 LEVEL_QPS = {"free": 1, "plus": 2, "prime": 4, "advanced": 6}
-SAFETY_S = 0.05  # added to every gap between two calls
+SAFETY_S = 0.25  # added to every gap between two calls: covers network and scheduling jitter
 LOGIN_SPACING_S = 300.0  # getAccessToken: once every 5 minutes
 REFRESH_MARGIN = timedelta(hours=12)  # refresh this long before the token expires
 MAX_BUSY_RETRIES = 3

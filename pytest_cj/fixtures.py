@@ -13,7 +13,7 @@ import pytest
 
 from cjsim.audit import audit
 from cjsim.domain.accounts import Account
-from cjsim.simulator import JOURNAL, Simulator
+from cjsim.simulator import Simulator
 from pytest_cj.clock import CJClock
 from pytest_cj.intercept import CJ_HOST, STACKS, CJHostGuard, CJIntercept
 from pytest_cj.journal import CJAudit, CJJournal
@@ -58,7 +58,7 @@ CONTEXT = pytest.StashKey[CJContext]()
 
 
 def _last_journal_id(sim: Simulator) -> int | None:
-    tail = sim.store.tail(JOURNAL, 1)
+    tail = sim.journal_entries(1)
     return int(tail[-1]["id"]) if tail else None
 
 
@@ -117,7 +117,7 @@ def _cj_active(request: pytest.FixtureRequest) -> Iterator[CJContext]:
         context.clock.close()
         if request.config.getoption("cj_report", default=None) or request.config.getini("cj_report"):
             findings = audit(sim, since_id=context.since_id)
-            requests = len(sim.store.tail(JOURNAL, None, context.since_id))
+            requests = len(sim.journal_entries(since_id=context.since_id))
             collector(request.config).add(request.node.nodeid, source, requests, findings)
 
 

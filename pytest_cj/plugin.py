@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from cjsim.audit import audit, render
+from cjsim.profiles import STRICTNESS
 from pytest_cj.fixtures import (  # noqa: F401  (registered as fixtures by being here)
     ACTIVE,
     CJ_FIXTURES,
@@ -31,7 +32,7 @@ from pytest_cj.fixtures import (  # noqa: F401  (registered as fixtures by being
 from pytest_cj.intercept import CJRealHostError
 from pytest_cj.journal import CJAuditWarning
 from pytest_cj.report import WORKER_KEY, collector, is_worker
-from pytest_cj.settings import AUDIT_MODES, OPTIONS, STRICTNESS
+from pytest_cj.settings import AUDIT_MODES, OPTIONS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
+from cjsim.profiles import STRICTNESS
 from cjsim.simulator import DEFAULT_SEED, Simulator
 
 DEFAULT_START = "2026-01-05T10:00:00+08:00"
 AUDIT_MODES = ("off", "warn", "fail")
 SLEEP_MODES = ("real", "patch")
-STRICTNESS = ("strict", "lenient", "shadow")
 MARKER_KEYS = ("profile", "scenario", "level", "verified", "strictness", "start", "audit",
                "sleep", "seed", "simulator")
 OPTIONS = {  # name -> help; each is --cj-NAME and the ini key cj_NAME

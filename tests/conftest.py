@@ -78,10 +78,25 @@ def store_options(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> 
     raise ValueError(f"unknown store kind {kind!r}")
 
 
+# the behavioural suites: every test under these folders (or in a module that sets
+# EVERY_STORE = True) that uses the store runs once per kind
+EVERY_STORE = frozenset({"api", "limits", "scenario", "store"})
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_kind" not in metafunc.fixturenames or any(
+            "store_kind" in m.args[0] for m in metafunc.definition.iter_markers("parametrize")):
+        return
+    relative = metafunc.definition.path.relative_to(Path(__file__).parent)
+    if relative.parts[0] in EVERY_STORE or getattr(metafunc.module, "EVERY_STORE", False):
+        metafunc.parametrize("store_kind", STORE_KINDS, indirect=True)
+
+
 @pytest.fixture
-def store_kind() -> str:
-    """The plain suites use the memory store; behavioural suites parametrise this."""
-    return "memory"
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """The store under test: memory in the plain suites; in the EVERY_STORE folders each test
+    runs on every kind of STORE_KINDS (CJSIM_TEST_STORES, default memory, sqlite and redis)."""
+    return str(getattr(request, "param", "memory"))
 
 
 @pytest.fixture

@@ -37,13 +37,15 @@ class Receiver:
     """A threaded http.server on a free loopback port that records every POST.
 
     ``statuses`` are answered in order (then 200 for ever), so a test can make the first
-    attempts fail; ``delay_s`` answers late.
+    attempts fail; ``delay_s`` answers late; ``hold`` answers only once that event is set.
     """
 
-    def __init__(self, statuses: list[int] | None = None, delay_s: float = 0.0) -> None:
+    def __init__(self, statuses: list[int] | None = None, delay_s: float = 0.0,
+                 hold: threading.Event | None = None) -> None:
         self.received: list[Received] = []
         self.statuses = list(statuses or [])
         self.delay_s = delay_s
+        self.hold = hold
         self._cond = threading.Condition()
         receiver = self
 
@@ -56,6 +58,8 @@ class Receiver:
                     receiver._cond.notify_all()
                 if receiver.delay_s:
                     time.sleep(receiver.delay_s)
+                if receiver.hold is not None:
+                    receiver.hold.wait()
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()

@@ -316,8 +316,8 @@ def test_auditor_judges_entries_in_journal_order_whatever_the_append_order() -> 
     sim, me, account = make()
     me.login(account.api_key)
     me.post(TOKEN, json={"apiKey": account.api_key})
-    entries = list(reversed(sim.store.tail("journal")))
-    findings = Auditor(entries, sim.store.tail("violations"), sim.profile).findings()
+    entries = list(reversed(sim.journal_entries()))
+    findings = Auditor(entries, sim.violation_entries(), sim.profile).findings()
     assert {f.rule for f in findings} == {"R3a", "LOGIN-WHILE-VALID"}
     assert isinstance(findings[0], Finding) and findings[0].as_dict()["count"] == 1
 

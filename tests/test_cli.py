@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.serve import spawn
+
 
 def start(*args: str, cwd: Path | None = None) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cjsim", "serve", "--port", "0", "--quiet", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    found: dict[str, str] = {"banner": ""}
-    deadline = time.monotonic() + 20
-    assert proc.stdout is not None
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        found["banner"] += line
-        if m := re.search(r"at (http://\S+/api2\.0/v1)", line):
-            found["base"] = m.group(1)
-        if m := re.search(r"account: email=(\S+) apiKey=(\S+) openId=(\d+)", line):
-            found.update(email=m.group(1), api_key=m.group(2), open_id=m.group(3))
-        if "base" in found and "api_key" in found:
-            return proc, found
-    proc.kill()
-    raise AssertionError(f"serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+    served = spawn(*args, cwd=cwd)
+    me = served.account
+    return served.proc, {"banner": served.banner, "base": served.base, "email": me.email,
+                         "api_key": me.api_key, "open_id": str(me.open_id)}
 
 
 @pytest.fixture
@@ -76,6 +60,9 @@ def test_serve_with_given_accounts_and_frozen_clock() -> None:
         root = found["base"].rsplit("/api2.0", 1)[0]
         clock = requests.get(f"{root}/__cjsim/clock", timeout=5).json()
         assert clock == {"now": "2026-01-05T10:00:00+08:00", "epoch": 1767578400.0, "frozen": True}
+        assert f"dashboard: {root}/__cjsim/ui\n" in found["banner"]  # the link a new user opens
+        page = requests.get(f"{root}/__cjsim/ui", timeout=5)
+        assert page.headers["Content-Type"].startswith("text/html") and "cjsim dashboard" in page.text
         account = requests.get(f"{root}/__cjsim/accounts/{found['open_id']}", timeout=5).json()
         assert (account["level"], account["verified"]) == (3, True)
     finally:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from freezegun import freeze_time
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cjsim.clock import US, Clock, iso, parse_instant
 from cjsim.store import MemoryStore
@@ -110,3 +112,15 @@ def test_control_api_clock_rejects_bad_input_with_a_reason(client, body) -> None
     response = client.http.post("/__cjsim/clock", json=body)
     assert response.status_code == 400
     assert response.get_json()["error"]
+
+
+@settings(max_examples=500)
+@given(st.integers(min_value=-2_000_000_000 * 1_000_000, max_value=4_000_000_000 * 1_000_000))
+def test_the_iso_writer_writes_what_iso_writes(us: int) -> None:
+    from cjsim.clock import IsoWriter
+
+    write = IsoWriter()
+    assert write(us) == iso(us)
+    assert write(us - us % 1_000_000) == iso(us - us % 1_000_000)  # the whole second: no fraction
+    assert write(us + 1) == iso(us + 1)  # from the cached second (or the next)
+    assert IsoWriter(timezone(timedelta(hours=-5, minutes=-30)))(us) == iso(us, timezone(timedelta(hours=-5, minutes=-30)))

@@ -7,11 +7,7 @@ client in another language would, and both receive the webhooks on a real local 
 
 from __future__ import annotations
 
-import os
-import re
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,6 +17,7 @@ import requests
 
 from cjsim import Simulator
 from tests.conftest import STORE_KINDS, store_options
+from tests.serve import spawn
 from tests.shop import DAY, Receiver, count, order_body
 
 START = "2026-01-05T10:00:00+08:00"
@@ -182,24 +179,9 @@ def test_full_flow_in_process(store_kind: str, request: pytest.FixtureRequest, t
 
 @pytest.fixture
 def served() -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cjsim", "serve", "--port", "0", "--quiet", "--seed", "7",
-         "--clock", "frozen", "--start", START, "--webhook-retry-delay", "0.05",
-         "--account", f"shop@example.com:{API_KEY}:advanced:verified"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert proc.stdout is not None
-    root = None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and root is None:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        if m := re.search(r"at (http://\S+)/api2\.0/v1", line):
-            root = m.group(1)
-    if root is None:
-        proc.kill()
-        raise AssertionError(f"serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+    served = spawn("--seed", "7", "--clock", "frozen", "--start", START, "--webhook-retry-delay", "0.05",
+                   "--account", f"shop@example.com:{API_KEY}:advanced:verified")
+    proc, root = served.proc, served.root
     try:
         yield root
     finally:

@@ -16,15 +16,12 @@ import requests
 from cjsim import Simulator
 from cjsim.journal import EXCHANGE
 from cjsim.server import BackgroundServer
-from tests.conftest import STORE_KINDS
 
 HAR_SCHEMA = json.loads((Path(__file__).parent / "data" / "har-1.2.schema.json").read_text())
 TOKEN = "authentication/getAccessToken"
 
 
-@pytest.fixture(params=STORE_KINDS)
-def store_kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+EVERY_STORE = True  # tests/conftest.py runs each test on every store kind
 
 
 @pytest.fixture

@@ -8,11 +8,7 @@ WAL), every Redis key, the memory store's documents, the start-up banner.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import signal
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +20,7 @@ from cjsim import Simulator
 from cjsim.domain.ids import mask_secrets
 from cjsim.server import BackgroundServer
 from tests.conftest import STORE_KINDS
+from tests.serve import spawn
 
 KEY = "CJ777@api@" + "0123456789abcdef" * 2
 LOGIN = "/api2.0/v1/authentication/getAccessToken"
@@ -107,11 +104,7 @@ def raw_store_bytes(sim: Simulator, kind: str) -> bytes:
     return b"\n".join(out)
 
 
-@pytest.fixture(params=STORE_KINDS)
-def store_kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
+@pytest.mark.parametrize("store_kind", STORE_KINDS)
 def test_stores_hold_key_digests_and_login_still_works(make_sim: Callable[..., Simulator],
                                                         store_kind: str) -> None:
     sim = make_sim()
@@ -162,24 +155,9 @@ def test_reset_shows_the_regenerated_demo_key_once() -> None:
 
 # -- the start-up banner --------------------------------------------------------------------
 def banner(*args: str) -> str:
-    proc = subprocess.Popen([sys.executable, "-m", "cjsim", "serve", "--port", "0", "--quiet", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert proc.stdout is not None
-    lines = []
-    try:
-        while True:
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else "no banner"
-            lines.append(line)
-            if line.startswith("account:") and "apiKey=" in line and (
-                    "--account" not in args or len([x for x in lines if x.startswith("account:")])
-                    == args.count("--account")):
-                break
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        proc.communicate(timeout=15)
-    return "".join(lines)
+    served = spawn(*args)
+    served.stop()
+    return served.banner
 
 
 def test_the_banner_shows_a_given_key_masked(tmp_path: Path) -> None:

@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -19,6 +15,7 @@ import requests
 
 from cjsim import Simulator
 from cjsim.server import BackgroundServer
+from tests.serve import spawn
 
 LOGIN = b"POST /api2.0/v1/authentication/getAccessToken HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
 BODY = b'{"apiKey":"CJ1@api@0123456789abcdef0123456789abcdef"}'
@@ -90,20 +87,13 @@ def test_the_server_still_serves_after_broken_bodies(server: tuple[BackgroundSer
 
 
 def test_cjsim_serve_answers_broken_bodies_without_a_traceback() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cjsim", "serve", "--port", "0", "--request-timeout", "0.5",
-         "--clock", "frozen", "--start", "2026-01-05T10:00:00+08:00"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    served = spawn("--request-timeout", "0.5", "--clock", "frozen", "--start", "2026-01-05T10:00:00+08:00",
+                   quiet=False)
     try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        port = int(line.split("/api2.0")[0].rsplit(":", 1)[1])
         for name, raw, half_close, _ in BROKEN:
-            assert json.loads(exchange(port, raw, half_close)[1])["code"] == 1600300, name
+            assert json.loads(exchange(served.port, raw, half_close)[1])["code"] == 1600300, name
         time.sleep(0.2)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        _, stderr = proc.communicate(timeout=10)
+        stderr = served.stop()
     assert "Traceback" not in stderr, stderr
     assert "1600000" not in stderr and "internal error" not in stderr

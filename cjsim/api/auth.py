@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cjsim.call import Call
+from cjsim.call import Call, presented_token
 from cjsim.domain.ids import digest
 from cjsim.errors import CJError, illegal
 from cjsim.params import Field
@@ -91,8 +91,7 @@ def refresh_access_token(call: Call) -> dict[str, Any]:
 
 
 def logout(call: Call) -> bool:
-    token = call.headers.get("CJ-Access-Token", "")
-    call.sim.tokens.logout(token)
+    call.sim.tokens.logout(presented_token(call.headers))
     return True
 
 

@@ -34,14 +34,21 @@ class CatalogueView:
     live_stock: bool = True  # pass ``reserved``: the view reports stock
     guard: Callable[[Call], None] | None = None  # raises a CJError when the caller may not
 
+    @property
+    def spaces(self) -> tuple[str, ...]:
+        """What the view reads whole (the request reads it with its opening)."""
+        from cjsim.domain.orders import RESERVED
+
+        return (RESERVED,) if self.live_stock else ()
+
     def __call__(self, call: Call) -> Any:
         if self.guard is not None:
             self.guard(call)
         domain = call.sim.domain
         kwargs = {snake(name): value for name, value in call.params.items()}
         if self.live_stock:
-            kwargs["reserved"] = domain.reserved()
-        return getattr(domain.catalogue, self.method)(**kwargs)
+            kwargs["reserved"] = domain.reserved(call.read_all)
+        return getattr(domain.catalogue_with(call.read), self.method)(**kwargs)
 
 
 @dataclass(frozen=True)

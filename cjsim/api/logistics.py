@@ -29,7 +29,7 @@ def freight_calculate(call: Call) -> list[dict[str, Any]]:
     The weight is what order creation will charge for (Σ variantWeight × quantity), so a
     quote and the order's postageAmount always agree."""
     p = call.params
-    cat = call.sim.domain.catalogue
+    cat = call.sim.domain.catalogue_with(call.read)
     weight = sum(cat.variant(item["vid"]).weight * item["quantity"] for item in p["products"])
     return lg.freight_quote(p["startCountryCode"].upper(), p["endCountryCode"].upper(), weight,
                             call.sim.domain.options.cny_rate)

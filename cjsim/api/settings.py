@@ -5,23 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from cjsim.call import Call
+from cjsim.domain.webhooks import NS as WEBHOOKS_NS
+from cjsim.domain.webhooks import TOPICS
 from cjsim.routes import Route, route
 from cjsim.shapes import ANY_OBJECT, BOOL, INT, STR, arr, obj
 
 _CALLBACK = obj({"type": STR, "urls": arr(STR)})
 SETTINGS = obj({"openId": INT, "openName": STR, "openEmail": STR,
                 "setting": obj({"quotaLimits": arr(ANY_OBJECT), "qpsLimit": INT}),
-                "callback": obj({topic: _CALLBACK for topic in ("product", "stock", "order", "logistics")}),
+                "callback": obj({topic: _CALLBACK for topic in TOPICS}),
                 "root": STR, "isSandbox": BOOL})
-
-TOPICS = ("product", "stock", "order", "logistics")
 
 
 def get_settings(call: Call) -> dict[str, Any]:
     account = call.account
     assert account is not None
-    qps = call.sim.effective_qps(account)
-    callbacks = call.sim.webhook_settings(account.open_id)
+    qps = call.sim.effective_qps(account, call.now_us)
+    callbacks = call.sim.webhook_settings(account.open_id, call.read)
     return {
         "openId": account.open_id,
         "openName": account.name,
@@ -39,5 +39,6 @@ def get_settings(call: Call) -> dict[str, Any]:
 
 ROWS: list[Route] = [
     route("setting/get", "GET", get_settings, data=SETTINGS, family="settings",
-          summary="Account settings: quotas, QPS limit, webhook callbacks."),
+          summary="Account settings: quotas, QPS limit, webhook callbacks.",
+          account_docs=(WEBHOOKS_NS,)),
 ]

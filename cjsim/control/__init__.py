@@ -283,3 +283,4 @@ from cjsim.control import audit as _audit  # noqa: E402,F401  (registers /__cjsi
 from cjsim.control import domain as _domain  # noqa: E402,F401  (the shop's routes: orders, webhooks)
 from cjsim.control import openapi as _openapi  # noqa: E402,F401  (GET /__cjsim/openapi.json)
 from cjsim.control import scenario as _scenario  # noqa: E402,F401  (load scenarios, faults fired)
+from cjsim.control import ui as _ui  # noqa: E402,F401  (GET /__cjsim/ui, the dashboard; GET /__cjsim/)

@@ -34,9 +34,7 @@ def audit() -> Response:
 def coverage(sim: Simulator, since_id: int | None) -> tuple[int, int | None]:
     """(requests audited, requests dropped from the journal before they could be), the journal
     ids being consecutive from 1 after each reset."""
-    from cjsim.simulator import JOURNAL
-
-    entries = sim.store.tail(JOURNAL, None, since_id)
+    entries = sim.journal_entries(since_id=since_id)
     if not entries:
         return 0, None
     expected = (since_id or 0) + 1

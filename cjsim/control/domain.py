@@ -15,7 +15,6 @@ from flask import Response, request
 from cjsim.app import json_response
 from cjsim.control import BadInput, _account_or_404, _body, _int_arg, _sim, blueprint
 from cjsim.domain import order_views as views
-from cjsim.domain.delivery import LOG
 from cjsim.domain.shops import AUTH_NS
 
 
@@ -39,7 +38,7 @@ def deliveries() -> Response:
     ``?type=ORDER``; ``?wait=S`` first waits up to S seconds for queued deliveries."""
     sim = _sim()
     if request.method == "DELETE":
-        sim.store.clear_log(LOG)
+        sim.domain.webhooks.clear_deliveries()
         return json_response({"deliveries": []})
     wait = request.args.get("wait")
     if wait:
@@ -87,7 +86,7 @@ def cancel_order(order_id: str) -> Response:
     sim = _sim()
     now = sim.clock.now_us()
     for account in sim.accounts.all():
-        if sim.store.get(views.orders_ns(account.open_id), order_id) is None:
+        if not sim.domain.orders.has(account.open_id, order_id):
             continue
         try:
             doc = sim.domain.orders.cancel(account.open_id, order_id, now)

@@ -18,11 +18,10 @@ from typing import Any
 from cjsim.domain.ids import Entropy, digest, mask
 from cjsim.limits.rules import QUOTA_TYPES, Quota
 from cjsim.money import money, money_str
-from cjsim.store import Doc, Store, Txn
+from cjsim.store import Doc, Reader, Store, Txn
 
 LEVEL_NAMES = {"free": 0, "plus": 2, "prime": 3, "advanced": 4}
 LEVEL_LABEL = {0: "free", 1: "free", 2: "plus", 3: "prime", 4: "advanced", 5: "advanced"}
-API_KEY_RE = re.compile(r"^CJ\d+@api@[0-9a-f]{32}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 # Amounts as CJ writes them: ASCII digits, an optional fraction (no "1_000", "٣", "1e3", "NaN")
 AMOUNT_RE = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]*)?|\.[0-9]+)")
@@ -193,8 +192,8 @@ class Accounts:
             tx.put("account_key", digest(key), {"openId": oid})
         return Account.from_doc(doc, api_key=key)
 
-    def get(self, open_id: int | str) -> Account | None:
-        doc = self.store.get(self.NS, str(open_id))
+    def get(self, open_id: int | str, read: Reader | None = None) -> Account | None:
+        doc = (read or self.store.get)(self.NS, str(open_id))
         return None if doc is None else Account.from_doc(doc)
 
     def by_email(self, email: str) -> Account | None:

@@ -269,6 +269,9 @@ class Dispatcher:
     def log(self, since_id: int | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         return self.store.tail(LOG, limit, since_id)
 
+    def clear_log(self) -> None:
+        self.store.clear_log(LOG)
+
     # -- lifecycle -----------------------------------------------------------------------
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until nothing is queued, in flight or waiting for a retry (tests, shutdown)."""

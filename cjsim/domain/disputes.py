@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cjsim.domain import order_views as views
+from cjsim.domain import progress
 from cjsim.domain.accounts import Accounts
 from cjsim.domain.order_views import orders_ns, utc_text
 from cjsim.errors import SEED_CATALOGUE, CJError, illegal
@@ -271,6 +272,7 @@ class Disputes:
         nxt = tx.get(NEXT_NS, NEXT_KEY)
         if nxt is None or doc["resolveAtUs"] < nxt["dueUs"]:
             tx.put(NEXT_NS, NEXT_KEY, {"dueUs": doc["resolveAtUs"]})
+        _wake(tx, doc["resolveAtUs"])
 
     def settle(self, now_us: int) -> int:
         """Credit every refund CJ accepted by ``now_us``, once; returns how many."""
@@ -296,4 +298,13 @@ class Disputes:
                 tx.delete(NEXT_NS, NEXT_KEY)
             else:
                 tx.put(NEXT_NS, NEXT_KEY, {"dueUs": upcoming})
+                _wake(tx, upcoming)
         return done
+
+
+def _wake(tx: Txn, due_us: int) -> None:
+    """Lower the tick's one due time (progress.py), so the request path, which reads only that
+    document, notices a dispute falling due without another store round trip."""
+    due = tx.get(progress.DUE_NS, progress.DUE_KEY)
+    if due is None or due_us < due["dueUs"]:
+        tx.put(progress.DUE_NS, progress.DUE_KEY, {"dueUs": due_us})

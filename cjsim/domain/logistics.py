@@ -20,15 +20,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from cjsim.clock import US
 from cjsim.errors import CJError
 from cjsim.money import ZERO, money
 
 DEFAULT_CNY_RATE = Decimal("7.2")
 DAY_S = 86_400
-_US = 1_000_000
 _CHINA = timezone(timedelta(hours=8))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TRACKING_URL = "https://cjpacket.com/?trackingNumber="
@@ -178,8 +179,17 @@ def freight_quote(
 ) -> list[dict[str, Any]]:
     """The ``data`` of freightCalculate (docs/endpoints.md): every line of the route, cheapest first.
 
-    An unroutable pair is ``[]``, not an error, as on the real API.
+    An unroutable pair is ``[]``, not an error, as on the real API. A quote is a pure function
+    of its arguments, so it is computed once per distinct parcel (its Decimal rounding was
+    most of a freightCalculate call); each caller gets fresh dicts of immutable values.
     """
+    rows = _quote(start, end, total_weight_g, cny_rate, taxes_fee, clearance_fee, routes)
+    return [dict(row) for row in rows]
+
+
+@lru_cache(maxsize=4096)
+def _quote(start: str, end: str, total_weight_g: int, cny_rate: Decimal, taxes_fee: Decimal,
+           clearance_fee: Decimal, routes: RouteTable) -> tuple[tuple[tuple[str, Any], ...], ...]:
     rows = []
     for route in routes.routes(start, end):
         price = route.price(total_weight_g)
@@ -189,7 +199,8 @@ def freight_quote(
             "taxesFee": money(taxes_fee), "clearanceOperationFee": money(clearance_fee),
             "totalPostageFee": money(price + taxes_fee + clearance_fee),
         })
-    return sorted(rows, key=lambda r: (r["totalPostageFee"], r["logisticName"]))
+    rows.sort(key=lambda r: (r["totalPostageFee"], r["logisticName"]))
+    return tuple(tuple(row.items()) for row in rows)
 
 
 def line_price(start: str, end: str, logisticName: str, total_weight_g: int,
@@ -315,7 +326,7 @@ def step_times(shipped_at_us: int, steps: Sequence[Step], start_country: str,
     """(status code, instant in epoch µs) of every step of the route, reached or not."""
     out, at = [], shipped_at_us
     for step in route_steps(steps, start_country, end_country):
-        at += step.delay_s * _US
+        at += step.delay_s * US
         out.append((step.code, at))
     return out
 
@@ -402,7 +413,7 @@ def track_info(number: str, logistic_name: str, start_country: str, end_country:
     return {
         "trackingNumber": number, "logisticName": logistic_name,
         "trackingFrom": start, "trackingTo": end,
-        "deliveryDay": str(max(0, until - shipped_at_us) // (DAY_S * _US)),
+        "deliveryDay": str(max(0, until - shipped_at_us) // (DAY_S * US)),
         "deliveryTime": china_time(shipped_at_us),
         "trackingStatus": TRACKING_STATUS[status],
         "lastMileCarrier": carrier, "lastTrackNumber": last,

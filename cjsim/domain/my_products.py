@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cjsim.clock import to_datetime
+from cjsim.clock import US, to_datetime
 from cjsim.domain.options import DomainOptions
 from cjsim.errors import illegal
 from cjsim.money import money_str
@@ -26,7 +26,6 @@ from cjsim.store import Doc, Store
 if TYPE_CHECKING:
     from cjsim.domain.catalogue import Catalogue
 
-US = 1_000_000
 PENDING, PROCESSING, FOUND, FAILED = "PENDING", "PROCESSING", "FOUND", "FAILED"
 STATUS_CODES = {PENDING: 1, PROCESSING: 2, FOUND: 3, FAILED: 4}
 REFUSAL = "No supplier found for this product"

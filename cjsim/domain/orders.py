@@ -26,7 +26,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cjsim.clock import to_datetime
+from cjsim.clock import US, to_datetime
 from cjsim.domain import logistics as lg
 from cjsim.domain import order_views as views
 from cjsim.domain import private_stock as private
@@ -37,13 +37,12 @@ from cjsim.domain.order_views import CANCELLED, CREATED, IN_CART, UNPAID, UNSHIP
 from cjsim.domain.webhooks import Message
 from cjsim.errors import CJError, illegal
 from cjsim.money import ZERO, money, money_str
-from cjsim.store import Doc, Store, Txn
+from cjsim.store import Doc, SpaceReader, Store, Txn
 
 if TYPE_CHECKING:
     from cjsim.domain.catalogue import Catalogue, Reserved, Variant
     from cjsim.domain.catalogue.warehouses import Storage
 
-US = 1_000_000
 MAX_QUANTITY = 1_000_000  # keeps amounts and weights far inside Decimal's precision
 RESERVED = "stock_reserved"
 TRACKING = "tracking"
@@ -96,9 +95,9 @@ def reserved_in(tx: Txn) -> Reserved:
     return held
 
 
-def reserved_snapshot(store: Store) -> Reserved:
+def reserved_snapshot(store: Store, read_all: SpaceReader | None = None) -> Reserved:
     """Reserved units at one moment, read once: the product endpoints ask per variant."""
-    units = {key: int(doc["units"]) for key, doc in store.items(RESERVED)}
+    units = {key: int(doc["units"]) for key, doc in (read_all or store.items)(RESERVED)}
     if not units:
         return lambda vid, country: 0
     return lambda vid, country: units.get(f"{vid}|{country}", 0)
@@ -106,7 +105,8 @@ def reserved_snapshot(store: Store) -> Reserved:
 
 def _hold(tx: Txn, key: str, change: int) -> None:
     held = tx.get(RESERVED, key)
-    units = max(0, (int(held["units"]) if held else 0) + change)
+    # no clamp: a release without its reservation must show (the fuzz invariant looks for it)
+    units = (int(held["units"]) if held else 0) + change
     if units:
         tx.put(RESERVED, key, {"units": units})
     else:
@@ -186,6 +186,9 @@ class Orders:
         self._scheduled = scheduled  # a paid order now moves: make sure someone ticks
 
     # -- reading ---------------------------------------------------------------------------
+    def has(self, open_id: int, order_id: str) -> bool:
+        return self.store.get(orders_ns(open_id), order_id.strip()) is not None
+
     def get(self, open_id: int, order_id: str) -> Doc:
         doc = self.store.get(orders_ns(open_id), order_id.strip())
         if doc is None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from cjsim.domain import logistics as lg
 from cjsim.domain import order_views as views
 from cjsim.domain.webhooks import Message
-from cjsim.store import Doc, Store, Txn
+from cjsim.store import Doc, Reader, Store, Txn
 
 PROGRESS = "progress"
 DUE_NS, DUE_KEY = "progress_due", "next"
@@ -48,6 +48,9 @@ def unschedule(tx: Txn, doc: Doc) -> None:
     tx.delete(PROGRESS, _key(doc))
 
 
+DUE_READ = (DUE_NS, DUE_KEY)  # the document every tick reads (a request reads it with its opening)
+
+
 def pending(store: Store) -> bool:
     return store.get(DUE_NS, DUE_KEY) is not None
 
@@ -67,10 +70,11 @@ def step_messages(doc: Doc, steps: list[tuple[int, int]], index: int) -> list[Me
     return out
 
 
-def tick(store: Store, now_us: int) -> list[Message]:
+def tick(store: Store, now_us: int, read: Reader | None = None) -> list[Message]:
     """Every message the clock made due by ``now_us``, each exactly once (the transaction is
-    exclusive, so concurrent ticks cannot both emit a step)."""
-    due = store.get(DUE_NS, DUE_KEY)
+    exclusive, so concurrent ticks cannot both emit a step). ``read`` reads the due time
+    (a request's already-read documents); the transaction reads afresh."""
+    due = (read or store.get)(DUE_NS, DUE_KEY)
     if due is None or due["dueUs"] > now_us:
         return []
     messages: list[Message] = []

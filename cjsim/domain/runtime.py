@@ -28,7 +28,7 @@ from cjsim.domain.private_stock import PrivateInventory
 from cjsim.domain.shops import Shops
 from cjsim.domain.subscriptions import Subscriptions
 from cjsim.domain.webhooks import Message, Webhooks
-from cjsim.store import Store
+from cjsim.store import Reader, SpaceReader, Store
 
 if TYPE_CHECKING:  # the catalogue module is imported on first use: `import cjsim` stays light
     from cjsim.domain.catalogue import Catalogue, Reserved
@@ -100,7 +100,19 @@ class Domain:
 
                     self._catalogue = generate(self.catalog_seed)
                 built = self._catalogue
-        doc = self.store.get(CHANGES_VERSION_NS, CHANGES_VERSION_KEY)
+        return self._with_changes(built, self.store.get)
+
+    CHANGES_READ = (CHANGES_VERSION_NS, CHANGES_VERSION_KEY)  # a request reads it with its opening
+
+    def catalogue_with(self, read: Reader) -> Catalogue:
+        """``catalogue``, with the changes' version read by ``read`` (a request's opening)."""
+        built = self._catalogue
+        if built is None:
+            return self.catalogue
+        return self._with_changes(built, read)
+
+    def _with_changes(self, built: Catalogue, read: Reader) -> Catalogue:
+        doc = read(CHANGES_VERSION_NS, CHANGES_VERSION_KEY)
         if doc is None:
             return built
         cached = self._overlay
@@ -146,8 +158,8 @@ class Domain:
     def catalogue_built(self) -> bool:
         return self._catalogue is not None
 
-    def reserved(self) -> Reserved:
-        return reserved_snapshot(self.store)
+    def reserved(self, read_all: SpaceReader | None = None) -> Reserved:
+        return reserved_snapshot(self.store, read_all)
 
     def notify_product_change(self, pid: str, *, product: Mapping[str, Any] | None = None,
                               variants: Mapping[str, Mapping[str, Any]] | None = None,
@@ -162,13 +174,15 @@ class Domain:
             message_type=message_type))
 
     # -- the clock ---------------------------------------------------------------------------
-    def tick(self, now_us: int | None = None) -> int:
+    def tick(self, now_us: int | None = None, read: Reader | None = None) -> int:
         """Send what the clock made due (orders shipped/delivered, parcels moved). Never
         raises: a request must not fail because a webhook could not be prepared."""
         try:
             now = self.now_us() if now_us is None else now_us
-            messages: list[Message] = progress.tick(self.store, now)
-            self.disputes.settle(now)
+            due = (read or self.store.get)(progress.DUE_NS, progress.DUE_KEY)
+            messages: list[Message] = progress.tick(self.store, now, read)
+            if due is not None and due["dueUs"] <= now:  # disputes wake the same due time
+                self.disputes.settle(now)
             if messages:
                 self.webhooks.send(messages)
             return len(messages)

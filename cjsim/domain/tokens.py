@@ -12,7 +12,7 @@ from typing import Any
 from cjsim.clock import US, iso
 from cjsim.domain.ids import Entropy, digest
 from cjsim.errors import CJError
-from cjsim.store import Store
+from cjsim.store import Reader, Store
 
 ACCESS = "tokens"
 REFRESH = "refresh_tokens"
@@ -56,10 +56,24 @@ class Tokens:
         })
         return data
 
-    def authenticate(self, token: str, now_us: int) -> TokenInfo:
+    @staticmethod
+    def read_key(token: str) -> tuple[str, str]:
+        """The document ``authenticate`` reads (a request reads it with its opening)."""
+        return ACCESS, digest(token)
+
+    @staticmethod
+    def owner_hint(token: str) -> int | None:
+        """The openId a token of ours names (``_new_secret``), so a request can read the
+        account with the token; only a hint: ``authenticate`` says whose it is."""
+        if not token.startswith("API@CJ"):
+            return None
+        head = token[6:token.find("@", 6)]
+        return int(head) if head.isdigit() and len(head) < 19 else None
+
+    def authenticate(self, token: str, now_us: int, read: Reader | None = None) -> TokenInfo:
         """The account of a valid access token, or 1600001 with the reason in the journal."""
         key = digest(token)
-        doc = self.store.get(ACCESS, key)
+        doc = (read or self.store.get)(ACCESS, key)
         if doc is None:
             raise CJError(1600001, reason="token:unknown")
         if doc["revoked"]:
@@ -88,6 +102,10 @@ class Tokens:
             if old is not None:
                 tx.put(ACCESS, doc["access"], {**old, "revoked": True})
         return self.issue(doc["openId"], now_us, access_ttl_s, refresh_ttl_s, with_open_id=False)
+
+    def stored(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every access token as stored: (its digest, its record); never a usable token."""
+        return list(self.store.items(ACCESS))
 
     def logout(self, token: str) -> None:
         key = digest(token)

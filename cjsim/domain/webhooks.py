@@ -211,6 +211,9 @@ class Webhooks:
     def deliveries(self, since_id: int | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         return self.dispatcher.log(since_id, limit)
 
+    def clear_deliveries(self) -> None:
+        self.dispatcher.clear_log()
+
 
 __all__ = ["MAX_URLS", "NS", "TOPICS", "TOPIC_OF_TYPE", "Message", "TopicChange", "Webhooks",
            "envelope", "parse_changes", "sign", "verify"]

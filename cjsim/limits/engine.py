@@ -43,10 +43,6 @@ class Decision:
     tripped: Tripped | None = None
     rejected: bool = False  # False when accepted, or when shadow mode let it through
 
-    @property
-    def ok(self) -> bool:
-        return not self.rejected
-
 
 ACCEPTED = Decision()  # immutable, shared by every accepted request
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from cjsim.errors import Catalogue
 from cjsim.limits.rules import Rule, RuleTable
 
 Strictness = Literal["strict", "lenient", "shadow"]
-STRICTNESS: tuple[Strictness, ...] = ("strict", "lenient", "shadow")
+STRICTNESS: tuple[Strictness, ...] = get_args(Strictness)
 
 
 @dataclass(frozen=True)

@@ -258,16 +258,9 @@ def activate(sim: Simulator, sources: Sources) -> ScenarioFaults:
 
 def _remember_accounts(sim: Simulator, scenarios: Sequence[Scenario]) -> None:
     """So ``sim.reset()`` recreates the scenario's accounts as they are now configured."""
-    specs: list[dict[str, Any]] = sim._account_specs  # noqa: SLF001 -- the simulator's seed list
-    by_email = {str(s.get("email", "")).lower(): i for i, s in enumerate(specs)}
     for scenario in scenarios:
         for account in scenario.accounts:
-            key = account.email.lower()
-            if key in by_email:
-                specs[by_email[key]] = {**specs[by_email[key]], **account.create_kwargs()}
-            else:
-                by_email[key] = len(specs)
-                specs.append(account.create_kwargs())
+            sim.remember_account(account.create_kwargs())
 
 
 def apply_seed_state(sim: Simulator, scenario: Scenario, now_us: int) -> None:

@@ -30,10 +30,11 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from cjsim import jsonenc
+from cjsim.call import presented_token
 from cjsim.clock import iso, parse_instant
 from cjsim.envelope import failure, success
 from cjsim.errors import CJError
-from cjsim.pipeline import JSON_HEADERS, TOKEN_HEADER
+from cjsim.pipeline import JSON_HEADERS
 from cjsim.scenario import answers
 from cjsim.scenario.errors import Lines
 from cjsim.scenario.loader import load_document
@@ -456,7 +457,7 @@ class _Caller:
     def open_id(self) -> int | None:
         if not self._looked:
             self._looked = True
-            token = self.call.headers.get(TOKEN_HEADER, "").strip()
+            token = presented_token(self.call.headers)
             if token:
                 try:
                     self._open_id = self.sim.tokens.authenticate(token, self.call.now_us).open_id

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from cjsim.store.base import Doc, LimitResult, Store, StoreUnavailable, Txn, WindowCheck, check_prefix
+from cjsim.store.base import (
+    Doc,
+    LimitResult,
+    Opening,
+    Reader,
+    SpaceReader,
+    Store,
+    StoreUnavailable,
+    Txn,
+    WindowCheck,
+    check_prefix,
+)
 from cjsim.store.memory import MemoryStore
 
 
@@ -27,4 +38,5 @@ def open_store(url: str | Store | None = None, prefix: str = "cjsim") -> Store:
                      "redis://HOST:PORT/DB)")
 
 
-__all__ = ["Doc", "LimitResult", "MemoryStore", "Store", "StoreUnavailable", "Txn", "WindowCheck", "open_store"]
+__all__ = ["Doc", "LimitResult", "MemoryStore", "Opening", "Reader", "SpaceReader", "Store", "StoreUnavailable", "Txn",
+           "WindowCheck", "open_store"]

@@ -19,6 +19,10 @@ from typing import Any, NamedTuple
 from cjsim.clock import ClockState
 
 Doc = dict[str, Any]
+# Reads one committed document (``Store.get``, or a request's already-read documents first)
+Reader = Callable[[str, str], "Doc | None"]
+# Reads a whole namespace, ordered by key (``Store.items``, or a request's already-read ones)
+SpaceReader = Callable[[str], "list[tuple[str, Doc]]"]
 
 
 class StoreUnavailable(Exception):
@@ -30,6 +34,29 @@ class StoreUnavailable(Exception):
 # before a slow moment (a busy SQLite lock, a loaded worker) must still see every hit
 # within one period of that instant when it finally reaches the limiter.
 LATE_SLACK_US = 10_000_000
+
+# Log entries are appended in id order, save a few writers racing between taking an id and
+# appending: a ``since`` read walks back from the newest and stops once this many entries
+# in a row are at or below ``since`` (a dashboard polling every 500 ms reads a few entries,
+# not the whole ring).
+SINCE_SLACK = 64
+
+
+def newer_than(newest_first: Iterable[Doc], since_id: int) -> list[Doc]:
+    """The entries with an id above ``since_id``, in log order, from the log read newest
+    first; stops ``SINCE_SLACK`` older entries past the last newer one."""
+    out: list[Doc] = []
+    older = 0
+    for entry in newest_first:
+        if entry["id"] > since_id:
+            out.append(entry)
+            older = 0
+        else:
+            older += 1
+            if older >= SINCE_SLACK:
+                break
+    out.reverse()
+    return out
 
 
 def prune_before(check_period_us: int, now_us: int) -> int:
@@ -68,6 +95,15 @@ class LimitResult(NamedTuple):
     failed: int | None  # index of the first check that did not fit, None if all fit
     counts: tuple[int, ...]  # units used in each window before this request (up to `failed`)
     committed: bool
+
+
+class Opening(NamedTuple):
+    """What a request reads before anything else (``Store.open_call``)."""
+
+    clock: ClockState | None  # None: the store lost its state (then nothing else was read)
+    seq: int  # the sequence's next value (0 when ``clock`` is None: nothing was counted)
+    docs: tuple[Doc | None, ...]  # the documents asked for, in order
+    spaces: tuple[list[tuple[str, Doc]], ...] = ()  # the namespaces asked for, each by key
 
 
 class Txn(ABC):
@@ -117,6 +153,19 @@ class Store(ABC):
     def next_seq(self, name: str) -> int:
         """1, 2, 3, ... per name; never repeats within one store's life (reset included)."""
 
+    def open_call(self, seq: str, reads: Sequence[tuple[str, str]],
+                  spaces: Sequence[str] = ()) -> Opening:
+        """The clock, the next value of sequence ``seq``, the committed documents ``reads``
+        (namespace, key) and every document of the namespaces ``spaces``, as one step: a
+        backend over a network answers it in one round trip (a request's other round trips
+        are the limiter and the journal). When the clock is missing (lost state: see
+        ``Simulator``) it counts and reads nothing else."""
+        clock = self.load_clock()
+        if clock is None:
+            return Opening(None, 0, ())
+        return Opening(clock, self.next_seq(seq), tuple(self.get(ns, key) for ns, key in reads),
+                       tuple(self.items(ns) for ns in spaces))
+
     # -- limiter ---------------------------------------------------------------------
     @abstractmethod
     def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
@@ -130,6 +179,20 @@ class Store(ABC):
     # -- bounded logs ----------------------------------------------------------------
     @abstractmethod
     def append(self, log: str, entry: Doc, maxlen: int) -> None: ...
+
+    def append_with(self, log: str, entry: Doc, maxlen: int,
+                    docs: Sequence[tuple[str, str, Doc | None]]) -> None:
+        """``append``, and write ``docs`` (namespace, key, document; None deletes it) beside
+        the entry: one round trip on Redis (the journal's entry and its exchange). The
+        documents are blind writes of keys only this entry's writer owns."""
+        self.append(log, entry, maxlen)
+        if docs:
+            with self.transaction() as tx:
+                for ns, key, doc in docs:
+                    if doc is None:
+                        tx.delete(ns, key)
+                    else:
+                        tx.put(ns, key, doc)
 
     @abstractmethod
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:

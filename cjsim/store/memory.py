@@ -24,6 +24,7 @@ from cjsim.store.base import (
     Store,
     Txn,
     WindowCheck,
+    newer_than,
     overlay,
     prune_before,
     sorted_items,
@@ -241,9 +242,8 @@ class MemoryStore(Store):
 
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
         with self._lock:
-            entries = list(self._logs.get(log, ()))
-        if since_id is not None:
-            entries = [e for e in entries if e["id"] > since_id]
+            ring = self._logs.get(log, deque())
+            entries = list(ring) if since_id is None else newer_than(reversed(ring), since_id)
         if limit is not None:
             entries = entries[-limit:] if limit > 0 else []
         return entries

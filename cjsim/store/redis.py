@@ -31,13 +31,16 @@ from redis.exceptions import RedisError
 from cjsim.clock import ClockState
 from cjsim.store.base import (
     DELETED,
+    SINCE_SLACK,
     Doc,
     LimitResult,
+    Opening,
     Store,
     StoreUnavailable,
     Txn,
     WindowCheck,
     check_prefix,
+    newer_than,
     overlay,
     prune_before,
     sorted_items,
@@ -117,6 +120,23 @@ end
 return {-1, counts}
 """.replace("%(ttl)d", str(_IDLE_TTL_MS))
 
+# A request's opening reads (Store.open_call), one round trip. KEYS: the clock, the sequence
+# hash, one document hash per read, then one per whole namespace; ARGV: the sequence's name,
+# then each read's field. No clock (lost state): nothing is counted or read.
+OPEN_SCRIPT = """
+local clock = redis.call("HMGET", KEYS[1], "frozen", "at", "offset")
+if not clock[1] then return {} end
+local out = {clock[1], clock[2] or "0", clock[3] or "0", redis.call("HINCRBY", KEYS[2], ARGV[1], 1)}
+for i = 3, #KEYS do
+  if i - 1 <= #ARGV then
+    out[#out + 1] = redis.call("HGET", KEYS[i], ARGV[i - 1])
+  else
+    out[#out + 1] = redis.call("HGETALL", KEYS[i])
+  end
+end
+return out
+"""
+
 RELEASE_SCRIPT = """
 if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
 return 0
@@ -181,6 +201,7 @@ class RedisStore(Store):
                                             health_check_interval=0)
         self._limit_script = self._client.register_script(LIMIT_SCRIPT)
         self._release_script = self._client.register_script(RELEASE_SCRIPT)
+        self._open_script = self._client.register_script(OPEN_SCRIPT)
         self._local = threading.local()
 
     def _k(self, *parts: str) -> str:
@@ -198,6 +219,12 @@ class RedisStore(Store):
         with self._guard():
             raw = self._client.hget(self._k("d", ns), key)
         return None if raw is None else orjson.loads(raw)
+
+    def items(self, ns: str) -> list[tuple[str, Doc]]:
+        if getattr(self._local, "txn", None) is not None:  # sees the open transaction's writes
+            return super().items(ns)
+        # one HGETALL is atomic, and transactions land in one MULTI/EXEC: no lock needed
+        return sorted_items((k, orjson.loads(v)) for k, v in self._hgetall(ns).items())
 
     def _hgetall(self, ns: str) -> dict[str, bytes]:
         with self._guard():
@@ -255,6 +282,25 @@ class RedisStore(Store):
     def next_seq(self, name: str) -> int:
         with self._guard():
             return int(self._client.hincrby(self._k("seq"), name, 1))
+
+    def open_call(self, seq: str, reads: Sequence[tuple[str, str]],
+                  spaces: Sequence[str] = ()) -> Opening:
+        keys = [self._k("clock"), self._k("seq")]
+        args = [seq]
+        for ns, key in reads:
+            keys.append(self._k("d", ns))
+            args.append(key)
+        keys.extend(self._k("d", ns) for ns in spaces)
+        with self._guard():
+            out = self._open_script(keys=keys, args=args)
+        if not out:
+            return Opening(None, 0, ())
+        clock = ClockState(out[0] == b"1", int(out[1]), int(out[2]))
+        docs_end = 4 + len(reads)
+        docs = tuple(None if raw is None else orjson.loads(raw) for raw in out[4:docs_end])
+        found = tuple(sorted_items((flat[i].decode(), orjson.loads(flat[i + 1]))
+                                   for i in range(0, len(flat), 2)) for flat in out[docs_end:])
+        return Opening(clock, int(out[3]), docs, found)
 
     # -- limiter ---------------------------------------------------------------------------
     def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
@@ -314,14 +360,33 @@ class RedisStore(Store):
             pipe.ltrim(self._k("l", log), -maxlen, -1)
             pipe.execute()
 
+    def append_with(self, log: str, entry: Doc, maxlen: int,
+                    docs: Sequence[tuple[str, str, Doc | None]]) -> None:
+        if getattr(self._local, "txn", None) is not None:  # inside a transaction: its writes
+            super().append_with(log, entry, maxlen, docs)
+            return
+        with self._guard():
+            if not isinstance(entry.get("id"), int):
+                entry = {"id": self.next_seq(f"log:{log}"), **entry}
+            pipe = self._client.pipeline(transaction=True)  # one MULTI/EXEC, one round trip
+            pipe.rpush(self._k("l", log), orjson.dumps(entry))
+            pipe.ltrim(self._k("l", log), -maxlen, -1)
+            for ns, key, doc in docs:
+                if doc is None:
+                    pipe.hdel(self._k("d", ns), key)
+                else:
+                    pipe.hset(self._k("d", ns), key, orjson.dumps(doc))
+            pipe.execute()
+
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
         if limit is not None and limit <= 0:
             return []
-        with self._guard():
-            raw = self._client.lrange(self._k("l", log), 0, -1)
-        entries = sorted((orjson.loads(r) for r in raw), key=lambda e: e["id"])
         if since_id is not None:
-            entries = [e for e in entries if e["id"] > since_id]
+            entries = self._newer(log, since_id)
+        else:
+            with self._guard():
+                raw = self._client.lrange(self._k("l", log), 0, -1)
+            entries = sorted((orjson.loads(r) for r in raw), key=lambda e: e["id"])
         if limit is not None:
             entries = entries[-limit:]
         return entries
@@ -329,6 +394,19 @@ class RedisStore(Store):
     def clear_log(self, log: str) -> None:
         with self._guard():
             self._client.delete(self._k("l", log))
+
+    def _newer(self, log: str, since_id: int) -> list[Doc]:
+        """Entries above ``since_id`` read from the list's end in growing chunks: a poller
+        that keeps up fetches one small chunk, not the whole log."""
+        chunk = 4 * SINCE_SLACK
+        while True:
+            with self._guard():
+                raw = self._client.lrange(self._k("l", log), -chunk, -1)
+            newest_first = [orjson.loads(r) for r in reversed(raw)]
+            older = sum(1 for e in newest_first if e["id"] <= since_id)
+            if len(raw) < chunk or older >= SINCE_SLACK:
+                return sorted(newer_than(newest_first, since_id), key=lambda e: e["id"])
+            chunk *= 4
 
     # -- clock -----------------------------------------------------------------------------
     def load_clock(self) -> ClockState | None:

@@ -6,14 +6,8 @@ from pathlib import Path
 import pytest
 
 from cjsim import Simulator
-from tests.conftest import STORE_KINDS, store_options
+from tests.conftest import store_options
 from tests.shop import Receiver, Shop, running, shop_of
-
-
-@pytest.fixture(params=STORE_KINDS)
-def store_kind(request: pytest.FixtureRequest) -> str:
-    """The shop's endpoint tests run on every store (memory, SQLite, Redis)."""
-    return str(request.param)
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +18,7 @@ import pytest
 
 from cjsim import Simulator
 from cjsim.server import BackgroundServer
+from tests.serve import spawn
 
 FORM_BODY = '{"email": "victim@example.com", "ignored": "='  # what enctype=text/plain sends
 CURL_JSON = '{"email": "curl@example.com"}'
@@ -202,21 +201,15 @@ def test_http_bound_to_a_wildcard_accepts_ip_literals_only() -> None:
 
 
 def test_serve_allow_host_flag() -> None:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "cjsim", "serve", "--port", "0", "--quiet",
-                             "--allow-host", "sim.example", "--allow-host", "other.example"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    served = spawn("--allow-host", "sim.example", "--allow-host", "other.example")
     try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        port = int(first.rsplit(":", 1)[1].split("/", 1)[0])
+        port = served.port
         assert raw(port, "GET", "/__cjsim/clock", {"Host": f"sim.example:{port}"})[0] == 200
         assert raw(port, "GET", "/__cjsim/clock", {"Host": "other.example"})[0] == 200
         status, body = raw(port, "GET", "/__cjsim/clock", {"Host": "third.example"})
         assert status == 403 and "--allow-host" in json.loads(body)["error"]
     finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        proc.communicate(timeout=15)
+        served.stop()
 
 
 def test_serve_names_a_bad_allow_host() -> None:

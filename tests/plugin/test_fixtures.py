@@ -34,7 +34,7 @@ def test_cj_account_is_fresh_not_logged_in_and_follows_the_marker(pytester: pyte
             assert cj_account.api_key.startswith(f"CJ{cj_account.open_id}@api@")
             assert cj_account.email.endswith("@cjsim.local")
             assert (cj_account.level, cj_account.verified) == (0, False)
-            assert cj_sim.store.items("tokens") == []  # the client under test logs in
+            assert cj_sim.tokens.stored() == []  # the client under test logs in
 
         @pytest.mark.cj(level="prime", verified=True)
         def test_marker_sets_level_and_verified(cj_account, cj_sim):

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import re
 import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +10,8 @@ from typing import Any
 import pytest
 
 from cjsim import Simulator
-from tests.conftest import STORE_KINDS, store_options
+from tests.conftest import store_options
+from tests.serve import spawn
 
 START = "2026-01-05T10:00:00+08:00"
 PREFIX = "/api2.0/v1/"
@@ -63,12 +60,6 @@ class Driver:
 SimFactory = Callable[..., Simulator]
 
 
-@pytest.fixture(params=STORE_KINDS)
-def store_kind(request: pytest.FixtureRequest) -> str:
-    """The scenario suite runs on every store (memory, SQLite, Redis)."""
-    return str(request.param)
-
-
 @pytest.fixture
 def make(store_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SimFactory]:
     """``make(scenario=..., **options)``: a simulator on the store under test, closed after."""
@@ -105,27 +96,12 @@ def served() -> Iterator[Any]:
     procs: list[subprocess.Popen[str]] = []
 
     def start(*args: str) -> dict[str, str]:
-        proc = subprocess.Popen([sys.executable, "-m", "cjsim", "serve", "--port", "0", "--quiet", *args],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        procs.append(proc)
-        found: dict[str, str] = {}
-        assert proc.stdout is not None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            if m := re.search(r"at (http://\S+/api2\.0/v1)", line):
-                found["base"] = m.group(1)
-            if m := re.search(r"account: email=(\S+) apiKey=(\S+) openId=(\d+)", line):
-                found.setdefault("api_key", m.group(2))
-            if line.startswith("scenarios: "):
-                found["scenarios"] = line.split(": ", 1)[1].strip()
-            if "base" in found and "api_key" in found:
-                found["root"] = found["base"].rsplit("/api2.0", 1)[0]
-                return found
-        raise AssertionError(proc.stderr.read() if proc.stderr else "serve did not start")
+        served = spawn(*args)
+        procs.append(served.proc)
+        found = {"base": served.base, "root": served.root, "api_key": served.account.api_key}
+        if served.scenarios is not None:
+            found["scenarios"] = served.scenarios
+        return found
 
     yield start
     for proc in procs:

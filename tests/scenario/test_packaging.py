@@ -3,15 +3,20 @@ bundled names work from a regular install (no checkout, no ``scenarios/`` folder
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import cjsim.scenario
+from cjsim.profiles import STRICTNESS
 from cjsim.scenario import bundled
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,3 +65,21 @@ def test_bundled_names_resolve_from_the_installed_package(wheel: Path, tmp_path:
     assert run.returncode == 0, run.stderr
     where, code = run.stdout.split()
     assert where == str(site / "cjsim" / "scenario" / "library") and code == "1600000"
+
+
+def test_the_schema_offers_exactly_the_strictness_levels_profiles_accept() -> None:
+    # the JSON schema is data and cannot import STRICTNESS: hold it to the one definition
+    schema = json.loads((Path(cjsim.scenario.__file__).parent / "schema.json").read_text(encoding="utf-8"))
+    enums = [node["enum"] for node in _walk(schema) if set(node) == {"enum"}
+             and set(node["enum"]) & set(STRICTNESS)]
+    assert enums == [list(STRICTNESS)]
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import signal
 import subprocess
-import sys
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +23,7 @@ import pytest
 import requests
 
 from cjsim.clock import parse_instant
+from tests.serve import spawn
 
 pytestmark = [pytest.mark.soak,
               pytest.mark.skipif(os.environ.get("CJSIM_SOAK") != "1", reason="soak runs in CI (CJSIM_SOAK=1)")]
@@ -46,19 +45,11 @@ def rss_mb(pid: int) -> float:
 
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
-    args = [sys.executable, "-m", "cjsim", "serve", "--port", "0", "--quiet", "--trust-ip-header",
-            "--journal-size", "5000", "--no-webhooks"]
+    args = ["--trust-ip-header", "--journal-size", "5000", "--no-webhooks"]
     for email, key, level in ACCOUNTS:
         args += ["--account", f"{email}:{key}:{level}:verified"]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if match := re.search(r"at (http://\S+)/api2\.0/v1", line):
-            return proc, match.group(1)
-    proc.kill()
-    raise AssertionError("cjsim serve did not start")
+    served = spawn(*args, accounts=len(ACCOUNTS))
+    return served.proc, served.root
 
 
 class Worker:

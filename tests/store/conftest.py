@@ -6,12 +6,7 @@ from pathlib import Path
 import pytest
 
 from cjsim.store import Store, open_store
-from tests.conftest import STORE_KINDS, store_options
-
-
-@pytest.fixture(params=STORE_KINDS)
-def store_kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+from tests.conftest import store_options
 
 
 @pytest.fixture

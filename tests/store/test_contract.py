@@ -246,3 +246,27 @@ def test_a_claimed_seed_is_incomplete_until_the_seeder_says_done(store: Store) -
     store.seed_done()
     assert store.seed_complete()
     assert not store.claim_seed()
+
+
+def test_open_call_reads_the_clock_a_sequence_documents_and_namespaces_in_one_step(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.put("a", "1", {"v": 1})
+        tx.put("space", "k2", {"v": 2})
+        tx.put("space", "k1", {"v": 1})
+    assert store.open_call("seqx", [("a", "1")]) == (None, 0, (), ())  # no clock: lost state
+    assert store.next_seq("seqx") == 1  # ... and nothing was counted
+    state = ClockState(True, frozen_at_us=123)
+    store.save_clock(state)
+    opening = store.open_call("seqx", [("a", "1"), ("a", "missing"), ("none", "x")], ["space", "empty"])
+    assert opening.clock == state and opening.seq == 2
+    assert opening.docs == ({"v": 1}, None, None)
+    assert opening.spaces == ([("k1", {"v": 1}), ("k2", {"v": 2})], [])
+    assert store.open_call("seqx", []).seq == 3
+
+
+def test_append_with_writes_the_entry_and_its_documents(store: Store) -> None:
+    store.put("beside", "old", {"v": 0})
+    store.append_with("logx", {"id": 1, "what": "first"}, 2,
+                      [("beside", "new", {"v": 1}), ("beside", "old", None)])
+    assert store.tail("logx") == [{"id": 1, "what": "first"}]
+    assert store.items("beside") == [("new", {"v": 1})]

@@ -16,9 +16,10 @@ import random
 import re
 from typing import Any
 
+from cjsim.clock import US
 from cjsim.domain.catalogue.formats import china_iso
 from cjsim.domain.catalogue.index import CatalogueIndex
-from cjsim.domain.catalogue.model import IMAGE_HOST, US, Product
+from cjsim.domain.catalogue.model import IMAGE_HOST, Product
 from cjsim.errors import illegal
 
 _TEXTS = (

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from cjsim.domain.catalogue import pinned
 from cjsim.domain.catalogue.comments import CommentViews
-from cjsim.domain.catalogue.model import DEFAULT_PRODUCTS
 from cjsim.domain.catalogue.search import SearchViews
 from cjsim.domain.catalogue.views import ProductViews
 
@@ -25,12 +24,6 @@ class Catalogue(SearchViews, ProductViews, CommentViews):
     :class:`~cjsim.domain.catalogue.index.CatalogueIndex` in its own module, added to the bases
     here.
     """
-
-    @classmethod
-    def generate(cls, seed: int = 0, products: int = DEFAULT_PRODUCTS) -> Catalogue:
-        from cjsim.domain.catalogue.generator import generate
-
-        return generate(seed, products)
 
     def to_dict(self) -> dict[str, Any]:
         return pinned.to_document(self.seed, self.categories, self.products)

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cjsim.clock import US
 from cjsim.domain.catalogue.core import Catalogue
 from cjsim.domain.catalogue.model import (
     DEFAULT_PRODUCTS,
     DEMO_SKU,
     IMAGE_HOST,
-    US,
     BaseStock,
     Category,
     Product,

@@ -143,15 +143,6 @@ class CatalogueIndex:
             cat = self.category(cat.parent_id) if cat.parent_id else None
         return tuple(path)
 
-    def countries(self) -> list[str]:
-        """Warehouse countries, in areaId order."""
-        return list(WAREHOUSES)
-
-    def area(self, country: str) -> tuple[int, str, str]:
-        """(areaId, areaEn, countryNameEn); KeyError for a country with no warehouse."""
-        w = WAREHOUSES[country.upper()]
-        return w.area_id, w.area_en, w.country_name_en
-
     def available(self, vid: str, country: str, reserved: Reserved | None = None) -> int:
         """Units of ``vid`` that an order from ``country``'s warehouse can still take."""
         v = self.variant(vid, include_offline=True)

@@ -20,7 +20,6 @@ from types import MappingProxyType
 Reserved = Callable[[str, str], int]
 """(vid, countryCode) -> units currently reserved by orders in that warehouse country."""
 
-US = 1_000_000  # microseconds per second: times are epoch microseconds (``create_us``)
 
 DEFAULT_PRODUCTS = 240  # products of a generated catalogue
 DEMO_SKU = "CJSJBHPK01234"

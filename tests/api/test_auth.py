@@ -126,6 +126,18 @@ def test_logout_revokes_both_tokens(client, account, sim) -> None:  # type: igno
                                json={"refreshToken": data["refreshToken"]}))["code"] == 1600003
 
 
+@pytest.mark.parametrize("padded", ["{} ", " {}", "\t{}\t"])
+def test_logout_acts_on_the_token_as_authenticated(client, account, sim, padded) -> None:  # type: ignore[no-untyped-def]
+    # the pipeline strips blanks around the header before authenticating; logout must revoke that same
+    # token, not answer success for a padded value that matches nothing while the token stays valid
+    data = client.login(account.api_key)
+    body = body_of(client.post("authentication/logout", token=padded.format(data["accessToken"])))
+    assert body["code"] == 200 and body["data"] is True
+    assert body_of(client.get("setting/get"))["code"] == 1600001
+    assert body_of(client.post("authentication/refreshAccessToken", token="",
+                               json={"refreshToken": data["refreshToken"]}))["code"] == 1600003
+
+
 def test_tokens_are_reproducible_only_under_a_seed() -> None:
     def token(seed: int | None) -> str:
         sim = Simulator(seed=seed, clock="frozen", start="2026-01-05T10:00:00+08:00")

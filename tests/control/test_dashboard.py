@@ -1,0 +1,275 @@
+"""The dashboard in a real browser: headless Chromium (Debian's ``chromium`` and
+``chromium-driver``) driven by Selenium, against a real server on loopback.
+
+One browser for the module. Without Chromium the tests skip, saying why, except where
+``CJSIM_REQUIRE_BROWSER=1`` (CI sets it): there they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from cjsim import Simulator
+from cjsim.server import BackgroundServer
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def _why_no_browser() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[test]')"
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not os.access(path, os.X_OK):
+            return f"{path} not found (apt-get install chromium chromium-driver)"
+    return None
+
+
+_missing = _why_no_browser()
+if _missing is not None:
+    if os.environ.get("CJSIM_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"CJSIM_REQUIRE_BROWSER=1 but {_missing}", pytrace=False)
+    pytest.skip(f"the dashboard's browser tests need headless Chromium: {_missing}", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+
+TOKEN = "dash-s3cret"
+KEYS = {email: f"CJ{i}@api@{i:032x}" for i, email in enumerate(
+    ("free@example.com", "prime@example.com", "before@example.com", "after@example.com", "a@example.com"), 1)}
+
+
+def account(email: str, level: str) -> dict[str, str]:
+    return {"email": email, "level": level, "apiKey": KEYS[email]}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1400,1600", "--disable-extensions", "--no-first-run"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # the system chromedriver: Selenium Manager must never download one
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def sim() -> Simulator:
+    return Simulator(accounts=[account("free@example.com", "free"), account("prime@example.com", "prime")])
+
+
+@pytest.fixture(scope="module")
+def server(sim: Simulator) -> Iterator[BackgroundServer]:
+    with BackgroundServer(sim.app) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def page(browser: WebDriver, server: BackgroundServer) -> WebDriver:
+    browser.get(server.url("/__cjsim/ui"))
+    wait_for(lambda: "live" in browser.find_element(By.ID, "status").text, what="the page to go live")
+    return browser
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = check()
+        except Exception as exc:  # noqa: BLE001  (a stale element mid-render: look again)
+            last = exc
+        if last and not isinstance(last, Exception):
+            return last
+        time.sleep(0.05)
+    raise AssertionError(f"waited {timeout} s for {what or check}: {last!r}")
+
+
+def login(server: BackgroundServer, email: str) -> str:
+    answer = requests.post(server.url("authentication/getAccessToken"), json={"apiKey": KEYS[email]},
+                           timeout=5).json()
+    return str(answer["data"]["accessToken"])
+
+
+_tokens: dict[str, str] = {}
+
+
+def login_or_reuse(server: BackgroundServer, email: str = "prime@example.com") -> str:
+    if email not in _tokens:
+        _tokens[email] = login(server, email)
+    return _tokens[email]
+
+
+def control(server: BackgroundServer, path: str, body: dict[str, Any]) -> Any:
+    return requests.post(server.url(f"/__cjsim/{path}"), json=body, timeout=5).json()
+
+
+def test_the_page_loads_without_errors_and_only_from_its_own_origin(page: WebDriver, server: BackgroundServer) -> None:
+    time.sleep(0.6)  # a journal poll or two
+    errors = [e for e in page.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+    urls = page.execute_script(
+        "return [location.href, ...performance.getEntriesByType('resource').map(e => e.name)]")
+    assert len(urls) > 5  # the files and the API calls
+    assert all(u.startswith(server.root + "/") for u in urls), urls
+    assert page.execute_script("return typeof uPlot") == "function"  # the vendored library ran
+
+
+def test_a_hammered_free_account_shows_its_refusals_in_the_live_traffic(page: WebDriver,
+                                                                        server: BackgroundServer) -> None:
+    token = login(server, "free@example.com")
+    started = time.monotonic()
+    codes = [requests.get(server.url("product/list"), headers={"CJ-Access-Token": token}, timeout=5).json()["code"]
+             for _ in range(6)]
+    assert 1600200 in codes
+    rows = wait_for(lambda: page.find_elements(By.CSS_SELECTOR, "#traffic-body tr.rejected"), timeout=2.0,
+                    what="a refused row")
+    assert time.monotonic() - started < 2.5
+    cells = [td.text for td in rows[0].find_elements(By.TAG_NAME, "td")]
+    assert cells[3] == "product/list" and cells[4].endswith("free@example.com")
+    assert cells[5] == "1600200" and cells[6] == "R4" and cells[7] == "200"
+    # the violation panel and the audit name the rule too
+    wait_for(lambda: "R4" in page.find_element(By.ID, "violations").text, timeout=3, what="the violation")
+    # the filter keeps only refusals of that code
+    page.find_element(By.ID, "filter-code").send_keys("1600200")
+    shown = page.find_elements(By.CSS_SELECTOR, "#traffic-body tr")
+    assert shown and all("1600200" in r.text for r in shown)
+    page.find_element(By.ID, "filter-code").clear()
+    page.execute_script("document.getElementById('filter-code').dispatchEvent(new Event('input'))")
+
+
+def test_the_advance_button_moves_the_simulated_clock(page: WebDriver, server: BackgroundServer) -> None:
+    before = control(server, "clock", {"freeze": True})["epoch"]
+    page.find_element(By.CSS_SELECTOR, "button[data-advance='3600']").click()
+    wait_for(lambda: requests.get(server.url("/__cjsim/clock"), timeout=5).json()["epoch"] == before + 3600,
+             what="the clock to move one hour")
+    wait_for(lambda: page.find_element(By.ID, "clock-state").text == "frozen", what="the frozen badge")
+    page.find_element(By.ID, "freeze-button").click()  # unfreeze from the page
+    wait_for(lambda: requests.get(server.url("/__cjsim/clock"), timeout=5).json()["frozen"] is False,
+             what="the clock to run again")
+
+
+def test_the_account_panel_shows_the_qps_window_filling(page: WebDriver, server: BackgroundServer,
+                                                        sim: Simulator) -> None:
+    control(server, "clock", {"freeze": True})
+    control(server, "clock", {"advance": 5})  # an empty window
+    token = login_or_reuse(server)
+    for _ in range(3):
+        requests.get(server.url("product/list"), headers={"CJ-Access-Token": token}, timeout=5)
+    open_id = next(a.open_id for a in sim.accounts.all() if a.email == "prime@example.com")
+
+    def qps_meter() -> Any:
+        meter = page.find_element(By.CSS_SELECTOR, f".account[data-open-id='{open_id}'] [role=meter]")
+        return meter if meter.get_attribute("aria-valuenow") == "3" else None
+
+    meter = wait_for(qps_meter, what="the QPS meter at 3")
+    assert meter.get_attribute("aria-valuemax") == "4"
+    assert "QPS window" in meter.get_attribute("aria-label")
+    fill = meter.find_element(By.CLASS_NAME, "fill")
+    assert page.execute_script("return arguments[0].style.width", fill) == "75%"
+    control(server, "clock", {"freeze": False})
+
+
+def test_a_click_shows_the_request_in_full_with_secrets_masked(page: WebDriver, server: BackgroundServer) -> None:
+    key = KEYS["prime@example.com"]
+    requests.post(server.url("authentication/getAccessToken"), json={"apiKey": key}, timeout=5)
+    last = requests.get(server.url("/__cjsim/journal?limit=1"), timeout=5).json()["entries"][-1]
+    row = wait_for(lambda: page.find_element(By.CSS_SELECTOR, f"#traffic-body tr[data-id='{last['id']}']"),
+                   what="the login's row")
+    row.click()
+    detail = wait_for(lambda: page.find_element(By.CSS_SELECTOR, "#detail pre.summary"), what="the detail")
+    text = page.find_element(By.ID, "detail").text
+    assert f"Request #{last['id']}" in text and last["requestId"] in detail.text
+    assert "/api2.0/v1/authentication/getAccessToken" in detail.text
+    assert key not in text and key.split("@")[-1] not in text  # never the API key
+    full = requests.get(server.url(f"/__cjsim/journal/{last['id']}"), timeout=5)
+    if full.status_code == 200:  # the journal keeps whole exchanges: the page shows the masked body
+        body = wait_for(lambda: page.find_element(By.CSS_SELECTOR, "#detail pre.body"), what="the request body")
+        assert "apiKey" in body.text and key not in body.text
+    else:  # an older journal: the page says why there is no more
+        assert "keeps no more about this request" in text
+    logged = [e["message"] for e in page.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert all(f"/__cjsim/journal/{last['id']} " in m and "404" in m for m in logged), logged
+
+
+def test_the_scenario_panel_shows_each_fault_firing(page: WebDriver, server: BackgroundServer) -> None:
+    control(server, "scenario", {"name": "busy-once", "faults": [
+        {"match": {"path": "product/getCategory", "calls": [1]}, "action": {"code": 1600000}}]})
+    token = login_or_reuse(server)
+    for _ in range(2):
+        requests.get(server.url("product/getCategory"), headers={"CJ-Access-Token": token}, timeout=5)
+    row = wait_for(lambda: [r for r in page.find_elements(By.CSS_SELECTOR, "#scenario tbody tr")
+                            if r.text.startswith("busy-once")], what="the fault's row")[0]
+    wait_for(lambda: [td.text for td in row.find_elements(By.TAG_NAME, "td")][1:3] == ["1", "2"],
+             what="fired 1 of 2 calls")
+    assert "path=product/getCategory" in row.text and "code=1600000" in row.text
+    requests.delete(server.url("/__cjsim/scenario"), timeout=5)
+
+
+def test_the_reset_button_asks_first(page: WebDriver, server: BackgroundServer) -> None:
+    assert requests.get(server.url("/__cjsim/journal"), timeout=5).json()["entries"]
+    page.find_element(By.ID, "reset-button").click()
+    page.switch_to.alert.dismiss()
+    time.sleep(0.2)
+    assert requests.get(server.url("/__cjsim/journal"), timeout=5).json()["entries"]  # nothing happened
+    page.find_element(By.ID, "reset-button").click()
+    page.switch_to.alert.accept()
+    wait_for(lambda: requests.get(server.url("/__cjsim/journal"), timeout=5).json()["entries"] == [],
+             what="the journal to empty")
+    wait_for(lambda: not page.find_elements(By.CSS_SELECTOR, "#traffic-body tr"), what="the table to empty")
+
+
+def test_with_an_admin_token_the_page_asks_for_it_once(browser: WebDriver) -> None:
+    guarded = Simulator(admin_token=TOKEN, accounts=[account("a@example.com", "free")])
+    with BackgroundServer(guarded.app) as srv:
+        browser.get(srv.url("/__cjsim/ui"))
+        form = wait_for(lambda: browser.find_element(By.ID, "token-form").is_displayed()
+                        and browser.find_element(By.ID, "token-form"), what="the token form")
+        form.find_element(By.ID, "token-input").send_keys(TOKEN)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_for(lambda: "a@example.com" in browser.find_element(By.ID, "accounts").text, what="the accounts")
+        assert browser.execute_script("return sessionStorage.getItem('cjsim-admin-token')") == TOKEN
+        # given in the fragment instead: used, and taken out of the address bar
+        browser.execute_script("sessionStorage.clear()")
+        browser.get(srv.url(f"/__cjsim/ui#token={TOKEN}"))
+        wait_for(lambda: "a@example.com" in browser.find_element(By.ID, "accounts").text, what="the accounts")
+        assert "token" not in browser.current_url
+        assert not browser.find_element(By.ID, "token-form").is_displayed()
+        errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "401" not in e["message"]]
+        assert errors == []
+
+
+def test_a_restarted_simulator_is_followed(browser: WebDriver) -> None:
+    first = Simulator(accounts=[account("before@example.com", "advanced")])
+    server = BackgroundServer(first.app).start()
+    port = server.port
+    try:
+        browser.get(server.url("/__cjsim/ui"))
+        token = login(server, "before@example.com")
+        for _ in range(3):
+            requests.get(server.url("setting/get"), headers={"CJ-Access-Token": token}, timeout=5)
+        wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#traffic-body tr")) == 4, what="4 rows")
+    finally:
+        server.stop()
+    second = Simulator(accounts=[account("after@example.com", "advanced")])
+    with BackgroundServer(second.app, port=port) as again:  # the journal numbers from 1 again
+        login(again, "after@example.com")
+        rows = wait_for(lambda: [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#traffic-body tr")
+                                 if "after@example.com" in r.text], timeout=8, what="the new simulator's call")
+        assert len(rows) == 1
+        assert not any("before@example.com" in r.text for r in browser.find_elements(By.CSS_SELECTOR, "#traffic-body tr"))
