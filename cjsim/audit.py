@@ -79,6 +79,11 @@ AUDIT_RULES: Mapping[str, tuple[str, str]] = {
         "Retried a non-retryable error unchanged",
         "Only 1600000 and 1600200 can succeed on a retry; fix the request (token, parameters,"
         " balance, ...) before sending it again."),
+    "WEBHOOK-URL-REFUSED-BY-CJ": (
+        "Set a webhook callback URL that real CJ refuses",
+        "CJ takes only public https:// callback URLs (no localhost, no 127.0.0.1), one per"
+        " topic: expose the receiver publicly (a tunnel) before pointing CJ at it; run with"
+        " webhook_url_policy cj to be refused as CJ would."),
     "AFTER-DAILY-LIMIT": (
         "Kept calling an interface after its daily limit",
         "After the daily-limit answer ('Please try again tomorrow'), stop calling that"
@@ -94,7 +99,7 @@ AUDIT_RULES: Mapping[str, tuple[str, str]] = {
 }
 BEHAVIOURS = ("LOGIN-WHILE-VALID", "EXPIRED-TOKEN", "RELOGIN-ON-THROTTLE", "BUSY-RETRIES",
               "RETRY-NON-RETRYABLE", "AFTER-DAILY-LIMIT", "AFTER-POINTS-EXHAUSTED",
-              "LOGIN-CACHE-IGNORED")
+              "LOGIN-CACHE-IGNORED", "WEBHOOK-URL-REFUSED-BY-CJ")
 
 
 def is_non_retryable(code: int | None) -> bool:
@@ -275,6 +280,7 @@ class Auditor:
         self._daily()
         self._points()
         self._tokens()
+        self._webhook_urls()
         self._relogin_on_throttle()
         self._retries()
         order = {rule: i for i, rule in enumerate([*self.profile.rules.ids(), *BEHAVIOURS])}
@@ -427,6 +433,12 @@ class Auditor:
                          if e["id"] > issue.journal_id and self.who(e) == issue.open_id]
                 issue.died_id = later[0] if later else issue.journal_id
         return issues
+
+    def _webhook_urls(self) -> None:
+        for entry in self.entries:
+            if entry.get("code") == 200:
+                for url in entry.get("refusedUrls") or ():
+                    self._flag("WEBHOOK-URL-REFUSED-BY-CJ", entry, key=url)
 
     def _tokens(self) -> None:
         if self.profile.token_cache_s:  # a login answers the held pair: not a waste, but a habit
@@ -612,6 +624,9 @@ def _what(rule: str, n: int, entries: Sequence[Mapping[str, Any]], profile: Prof
     if rule == "LOGIN-CACHE-IGNORED":
         return (f"fetched tokens {times} more within 24 hours of an earlier login"
                 " (CJ answered the same pair each time)")
+    if rule == "WEBHOOK-URL-REFUSED-BY-CJ":
+        urls = sorted({u for e in entries for u in e.get("refusedUrls") or ()})
+        return f"set {times} a webhook URL real CJ refuses: {', '.join(urls)}"
     if rule == "AFTER-DAILY-LIMIT":
         return (f"called {times} more after the daily-limit answer, before local midnight"
                 f" ({profile.tz})")

@@ -125,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="time zone of the daily reset (default Asia/Shanghai)")
     serve.add_argument("--points-base", type=_bounded_int(1), metavar="N",
                        help="cj-2026: base API points per account and day (default 50000)")
+    serve.add_argument("--webhook-url-policy", choices=["local", "cj"],
+                       help="local: accept loopback/http webhook URLs, the audit reports them (default);"
+                            " cj: refuse them as CJ does (1607001/1607002, 1607000 under legacy)")
     serve.add_argument("--trust-ip-header", action="store_true",
                        help="honour X-CJSim-Client-IP (one machine acting as many IPs)")
     serve.add_argument("--journal-size", type=_bounded_int(1), default=10_000, metavar="N",
@@ -271,6 +274,7 @@ def _make_simulator(args: argparse.Namespace) -> Any:
         throttle_status=args.throttle_status, daily_limit=args.daily_limit,
         daily_tz=args.daily_tz, points_base=args.points_base,
         trust_ip_header=args.trust_ip_header,
+        webhook_url_policy=args.webhook_url_policy,
         journal_size=args.journal_size, journal_body_bytes=args.journal_body_bytes,
         log_requests=not args.quiet, store=store, store_prefix=args.store_prefix,
         admin_token=args.admin_token, insecure_admin=args.insecure_admin,

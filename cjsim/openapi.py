@@ -75,6 +75,8 @@ def field_schema(field: Field) -> Schema:
         schema = {"type": "array", "items": {"type": "string"}}
     elif kind == "object":
         schema = {"type": "object"}
+    elif kind == "file":
+        schema = {"type": "string", "format": "binary"}
     else:  # objects
         schema = {"type": "array", "items": object_schema(field.items)}
     if kind in ("list", "objects"):
@@ -162,7 +164,9 @@ def operation(route: Route) -> dict[str, Any]:
             op["parameters"] = params
     else:
         body = route.request if route.request is not None else object_schema(route.params)
-        op["requestBody"] = {"required": route.body == "json", "content": _json(body)}
+        content = ({"multipart/form-data": {"schema": body}} if route.body == "multipart"
+                   else _json(body))
+        op["requestBody"] = {"required": route.body in ("json", "multipart"), "content": content}
     ok = envelope_ok(route.data if route.data is not None else {})
     err = envelope_error(codes)
     op["responses"] = {

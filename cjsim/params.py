@@ -16,7 +16,8 @@ from typing import Any, Literal
 from cjsim.clock import CHINA, parse_instant
 from cjsim.errors import illegal
 
-Kind = Literal["str", "int", "decimal", "bool", "list", "objects", "object", "datetime", "country"]
+Kind = Literal["str", "int", "decimal", "bool", "list", "objects", "object", "datetime", "country",
+               "file"]
 
 # CJ reads numbers written in ASCII: no "1_000" (Python's int() takes it), no "٣" or "５"
 _INT_RE = re.compile(r"[+-]?[0-9]{1,30}")
@@ -133,6 +134,12 @@ def _coerce(spec: Field, value: Any, where: str) -> Any:
             if not isinstance(value, dict):
                 raise ValueError
             out = value
+        elif kind == "file":  # a multipart file part (pipeline: UploadedFile as a dict)
+            if not isinstance(value, dict) or "filename" not in value:
+                raise ValueError
+            out = value
+            if spec.max_len is not None and value["size"] > spec.max_len:  # bytes, for a file
+                raise illegal(f"{name} is larger than {spec.max_len} bytes")
         elif kind == "objects":
             if not isinstance(value, list):
                 raise ValueError
@@ -165,6 +172,7 @@ def _expected(spec: Field) -> str:
         "str": "a string", "int": "an integer", "decimal": "a number", "bool": "true or false",
         "list": "a list of strings", "objects": "a list of objects", "object": "an object",
         "datetime": "a time as yyyy-MM-dd HH:mm:ss", "country": "a two-letter country code",
+        "file": "a file part of a multipart/form-data body",
     }[spec.kind]
 
 

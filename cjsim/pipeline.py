@@ -11,6 +11,7 @@ went wrong; a handler bug becomes 1600000 with HTTP 500 and a log line, never a 
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -260,6 +261,8 @@ class Pipeline:
         raw = self._raw_body(environ)
         call.raw_body = raw
         ctype = str(environ.get("CONTENT_TYPE", "")).lower()
+        if route.body == "multipart":
+            return _multipart(environ, raw, ctype)
         if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             raise illegal("this interface takes a JSON body, not form-data", reason="form-body",
                           param=str(environ.get("CONTENT_TYPE", ""))[:100])
@@ -327,3 +330,24 @@ class Pipeline:
                       body, headers)
         start_response(f"{status} {REASONS.get(status, 'UNKNOWN')}", headers)
         return [body]
+
+
+def _multipart(environ: dict[str, Any], raw: bytes, ctype: str) -> dict[str, Any]:
+    """A multipart/form-data body (a route row with ``body="multipart"``): text parts as
+    strings, file parts as ``{filename, contentType, size}`` (the bytes are not kept)."""
+    if not ctype.startswith("multipart/form-data"):
+        raise illegal("this interface takes a multipart/form-data body", reason="not-multipart")
+    from werkzeug.formparser import parse_form_data
+
+    env = {**environ, "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))}
+    try:
+        _, form, files = parse_form_data(env, silent=False)
+    except ValueError as exc:
+        raise illegal(f"the multipart body could not be read: {exc}", reason="bad-body") from None
+    body: dict[str, Any] = {key: form.get(key) for key in form}
+    for key in files:
+        part = files[key]
+        data = part.read()
+        body[key] = {"filename": part.filename or "", "contentType": part.mimetype or "",
+                     "size": len(data)}
+    return body

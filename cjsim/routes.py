@@ -21,7 +21,7 @@ PREFIX = "/api2.0/v1/"
 
 Handler = Callable[["Call"], Any]
 SubjectFn = Callable[["Call"], "str | None"]
-BodyMode = Literal["query", "json", "json_or_empty"]
+BodyMode = Literal["query", "json", "json_or_empty", "multipart"]
 
 
 @dataclass(frozen=True)

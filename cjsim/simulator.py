@@ -47,6 +47,10 @@ JOURNAL = "journal"
 VIOLATIONS = "violations"
 
 
+# the call notes a journal entry keeps (refusedUrls: webhook URLs real CJ refuses, for the audit)
+JOURNAL_NOTES = ("reason", "tokenId", "fault", "refusedUrls")
+
+
 class Simulator:
     """A simulated CJ Dropshipping API 2.0.
 
@@ -74,6 +78,7 @@ class Simulator:
         daily_tz: str | None = None,
         rules: Mapping[str, Mapping[str, Any]] | None = None,
         points_base: int | None = None,
+        webhook_url_policy: str | None = None,
         store: str | Store | None = None,
         store_prefix: str = "cjsim",
         journal_size: int = 10_000,
@@ -117,6 +122,9 @@ class Simulator:
         self.profile = profile if isinstance(profile, Profile) else build_profile(
             profile, strictness=strictness, throttle_status=throttle_status,
             daily_limit=daily_limit, daily_tz=daily_tz, rules=rules, points_base=points_base)
+        if webhook_url_policy is not None:  # the argument wins over a scenario's limits
+            self.profile = build_profile(self.profile.name, base=self.profile,
+                                         webhook_url_policy=webhook_url_policy)
         self.store: Store = open_store(store, prefix=store_prefix)
         self._state_guard = _StateGuard(self.store, self._recover)
         self._recover_lock = threading.RLock()
@@ -456,7 +464,7 @@ class Simulator:
         }
         if call.subject is not None and call.account is None and not call.subject.startswith("cred:"):
             entry["openId"] = int(call.subject)
-        entry.update({k: v for k, v in call.notes.items() if k in ("reason", "tokenId", "fault")})
+        entry.update({k: v for k, v in call.notes.items() if k in JOURNAL_NOTES})
         entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.audit)
         doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes)
         beside: list[tuple[str, str, dict[str, Any] | None]] = [(EXCHANGE, str(call.journal_id), doc)]

@@ -69,3 +69,20 @@ class AccountView:
         if self.clock:
             kwargs["now_us"] = call.now_us
         return getattr(getattr(call.sim.domain, self.attr), self.method)(call.open_id, **kwargs)
+
+
+@dataclass(frozen=True)
+class DomainView:
+    """A route handler: ``domain.<part>.<method>(open_id, now_us, **snake_cased params)``.
+
+    The same contract as :class:`CatalogueView` for the account's own state (disputes,
+    shops, subscriptions): keyword-only parameters, no ``**kwargs``, checked by
+    ``tests/api/test_route_fields.py``."""
+
+    part: str
+    method: str
+
+    def __call__(self, call: Call) -> Any:
+        target = getattr(call.sim.domain, self.part)
+        kwargs = {snake(name): value for name, value in call.params.items()}
+        return getattr(target, self.method)(call.open_id, call.now_us, **kwargs)

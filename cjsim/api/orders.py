@@ -31,7 +31,8 @@ _ORDER = {
     "logisticName": STR, "storageId": maybe(STR), "storageName": maybe(STR),
     "trackNumber": maybe(STR), "trackingUrl": maybe(STR), "orderWeight": INT,
     "orderAmount": NUM, "productAmount": NUM, "postageAmount": NUM, "orderStatus": STR,
-    "createDate": STR, "paymentDate": maybe(STR), "storeCreateDate": maybe(STR)}
+    "createDate": STR, "paymentDate": maybe(STR), "storeCreateDate": maybe(STR),
+    "cjOrderCode": maybe(STR), "productionOrderStatus": maybe(INT), "abnormalType": maybe(STR)}
 _LINE = {"vid": STR, "quantity": INT, "sellPrice": NUM}
 ORDER_PAGE = obj({"pageNum": INT, "pageSize": INT, "total": INT,
                   "list": arr(obj({**_ORDER, "productList": arr(obj(_LINE))}))})
@@ -62,6 +63,12 @@ PARENT_ORDER = obj({"orderMoney": NUM, "payExpireTime": STR, "payId": STR, "resu
 
 def create_order_v2(call: Call) -> dict[str, Any]:
     doc = call.sim.domain.orders.create(call.open_id, call.params, call.now_us, version=2)
+    return create_answer(doc)
+
+
+def create_order_v3(call: Call) -> dict[str, Any]:
+    """V3 takes V2's body and answers V2's shape (docs/interfaces.md, "Orders")."""
+    doc = call.sim.domain.orders.create(call.open_id, call.params, call.now_us, version=3)
     return create_answer(doc)
 
 
@@ -99,6 +106,26 @@ def add_cart_confirm(call: Call) -> dict[str, Any]:
 def save_parent_order(call: Call) -> dict[str, Any]:
     return call.sim.domain.orders.parent_order(call.open_id, call.params["shipmentOrderId"],
                                                call.now_us)
+
+
+def upload_waybill(call: Call) -> dict[str, Any]:
+    return _waybill(call, update=False)
+
+
+def update_waybill(call: Call) -> dict[str, Any]:
+    return _waybill(call, update=True)
+
+
+def _waybill(call: Call, update: bool) -> dict[str, Any]:
+    p = call.params
+    return call.sim.domain.orders.waybill(
+        call.open_id, p["orderId"], call.now_us, track_number=p.get("trackNumber"),
+        logistics_name=p.get("logisticsName"), waybill_file=p.get("waybillFile"), update=update)
+
+
+WAYBILL = obj({"orderId": STR, "trackNumber": maybe(STR), "logisticsName": maybe(STR),
+               "fileName": maybe(STR), "updateDate": STR})
+MAX_WAYBILL_BYTES = 10 * 1024 * 1024
 
 
 def _address(v1: bool) -> tuple[Field, ...]:
@@ -139,14 +166,29 @@ _V1_LINES = Field("products", "objects", required=True, min_len=1, max_len=200, 
 _IDS = Field("cjOrderIdList", "list", required=True, min_len=1, max_len=200)
 ORDER_ID = Field("orderId", "str", required=True)
 
+_V2_BODY = (*_address(False), Field("payType", "int", choices=(1, 2, 3)),
+            Field("shopAmount", "decimal", min=Decimal(0), max=MAX_MONEY),
+            Field("platform", "str"), Field("iossType", "int", choices=(1, 2, 3)),
+            Field("iossNumber", "str"), _V2_LINES)
+
 ROWS: list[Route] = [
-    route("shopping/order/createOrderV2", "POST", create_order_v2, *_address(False),
-          Field("payType", "int", choices=(1, 2, 3)),
-          Field("shopAmount", "decimal", min=Decimal(0), max=MAX_MONEY),
-          Field("platform", "str"), Field("iossType", "int", choices=(1, 2, 3)),
-          Field("iossNumber", "str"), _V2_LINES,
+    route("shopping/order/createOrderV2", "POST", create_order_v2, *_V2_BODY,
           data=CREATED, errors=(1602000, 1602001, 1603000, 1604000, 1605000),
           family="orders", summary="Create an order; payType 2 also pays it from the balance."),
+    route("shopping/order/createOrderV3", "POST", create_order_v3, *_V2_BODY,
+          data=CREATED, errors=(1602000, 1602001, 1603000, 1604000, 1605000),
+          family="orders", summary="Create an order (V2's body and answer; payType 2 pays at once)."),
+    route("shopping/order/uploadWaybillInfo", "POST", upload_waybill, ORDER_ID,
+          Field("trackNumber", "str", required=True, max_len=100),
+          Field("logisticsName", "str", max_len=200),
+          Field("waybillFile", "file", required=True, max_len=MAX_WAYBILL_BYTES),
+          body="multipart", data=WAYBILL, errors=(1603100,), family="orders",
+          summary="Attach the platform's shipping label (multipart/form-data) to an unshipped order."),
+    route("shopping/order/updateWaybillInfo", "POST", update_waybill, ORDER_ID,
+          Field("trackNumber", "str", max_len=100), Field("logisticsName", "str", max_len=200),
+          Field("waybillFile", "file", max_len=MAX_WAYBILL_BYTES),
+          body="multipart", data=WAYBILL, errors=(1603100,), family="orders",
+          summary="Replace parts of an order's waybill (multipart/form-data)."),
     route("shopping/order/createOrder", "POST", create_order_v1, *_address(True), _V1_LINES,
           data=STR, errors=(1602000, 1602001, 1603000, 1605000),
           family="orders", deprecated=True, summary="Deprecated V1 create; data is the order id."),

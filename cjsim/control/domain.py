@@ -8,12 +8,14 @@ moves time, so the tick runs right after it: the webhooks the move made due leav
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, request
 
 from cjsim.app import json_response
-from cjsim.control import BadInput, _body, _int_arg, _sim, blueprint
+from cjsim.control import BadInput, _account_or_404, _body, _int_arg, _sim, blueprint
 from cjsim.domain import order_views as views
+from cjsim.domain.shops import AUTH_NS
 
 
 @blueprint.after_request
@@ -131,3 +133,49 @@ def add_private_stock(open_id: str) -> Response:
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     return json_response(row)
+
+
+@blueprint.route("/accounts/<open_id>/shops", methods=["GET", "POST"])
+def account_shops(open_id: str) -> Response:
+    """An account's shops (shop/getShops answers them); POST adds one:
+    ``{"name", "type"?, "status"?, "countryCode"?, "currencyCode"?, "email"?, "aliasName"?}``."""
+    sim = _sim()
+    found = _account_or_404(open_id)
+    if found is None:
+        return json_response({"error": f"no account with openId {open_id}"}, 404)
+    shops = sim.domain.shops
+    if request.method == "GET":
+        return json_response({"shops": [shops.view(d) for d in shops.all(found.open_id)]})
+    try:
+        doc = shops.add(found.open_id, _body(), sim.clock.now_us())
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    return json_response(shops.view(doc), 201)
+
+
+@blueprint.get("/authorize/<auth_id>")
+def authorize(auth_id: str) -> Response:
+    """The page of a getAuthorizeUrl answer: the CJ user ``?openId=`` (default: the account that
+    asked) approves; 302 to the flow's redirectUri with ``code`` and ``state``, or the two as
+    JSON when the flow named no redirectUri."""
+    sim = _sim()
+    flow = sim.store.get(AUTH_NS, auth_id)
+    if flow is None or auth_id.startswith("code:"):
+        return json_response({"error": f"no authorization {auth_id}"}, 404)
+    user = request.args.get("openId")
+    account = _account_or_404(user) if user else sim.accounts.get(flow["platform"])
+    if account is None:
+        return json_response({"error": f"no account with openId {user}"}, 404)
+    try:
+        flow = sim.domain.shops.approve(auth_id, account.open_id, sim.clock.now_us(),
+                                        sim.entropy.hex(32))
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    out = {"code": flow["code"], "state": flow["state"]}
+    if not flow["redirectUri"]:
+        return json_response(out)
+    target = flow["redirectUri"] + ("&" if "?" in flow["redirectUri"] else "?") + urlencode(
+        {k: v for k, v in out.items() if v is not None})
+    response = json_response({**out, "location": target}, 302)
+    response.headers["Location"] = target
+    return response

@@ -252,6 +252,15 @@ class Accounts:
         return Account.from_doc(doc)
 
     @staticmethod
+    def credit(tx: Txn, open_id: int, amount: Decimal) -> Decimal:
+        """Give money back (an accepted dispute's refund) inside a caller's transaction."""
+        doc = tx.get(Accounts.NS, str(open_id))
+        assert doc is not None
+        total = money(Decimal(doc["balance"]) + amount)
+        tx.put(Accounts.NS, str(open_id), {**doc, "balance": money_str(total)})
+        return total
+
+    @staticmethod
     def debit(tx: Txn, open_id: int, amount: Decimal) -> Decimal:
         """Take money inside a caller's transaction; the caller checked the balance."""
         doc = tx.get(Accounts.NS, str(open_id))

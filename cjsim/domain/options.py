@@ -30,6 +30,8 @@ class DomainOptions:
     pay_expire_s: int = DAY_S  # saveGenerateParentOrder payExpireTime (informational)
     cny_rate: Decimal = DEFAULT_CNY_RATE  # freightCalculate logisticPriceCn
     pay_url: str = "https://pay.cjsim.local/order/"  # payType 1 cjPayUrl prefix
+    # disputes (docs/interfaces.md, "Disputes"): creation -> CJ accepts it (refund credited)
+    dispute_resolve_s: int = 3 * DAY_S
     # sourcing requests (product/sourcing/*): PENDING -> PROCESSING -> FOUND or FAILED
     sourcing_accept_s: int = 3_600
     sourcing_done_s: int = 2 * DAY_S
@@ -43,7 +45,7 @@ class DomainOptions:
         if self.sourcing_done_s < self.sourcing_accept_s:
             raise ValueError("sourcing_done_s must be >= sourcing_accept_s")
         for name in ("ship_delay_s", "track_step_s", "pay_expire_s", "retries",
-                     "sourcing_accept_s"):
+                     "sourcing_accept_s", "dispute_resolve_s"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
         if self.deliveries_kept < 1:

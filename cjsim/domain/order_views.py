@@ -67,6 +67,23 @@ def _tracking(doc: Doc, now_us: int) -> tuple[str | None, str | None]:
     return number, lg.tracking_url(number)
 
 
+def cj_order_code(doc: Doc) -> str | None:
+    """CJ's own order code: given when CJ takes the order (confirmed or paid), else null."""
+    return f"CJ{doc['cjOrderId']}" if doc.get("cjOrderId") else None
+
+
+def _cj_fields(doc: Doc) -> dict[str, Any]:
+    """cjOrderCode, and the two fields the simulator never sets: productionOrderStatus (it has
+    no production (POD) orders) and abnormalType (no order becomes abnormal)."""
+    return {"cjOrderCode": cj_order_code(doc), "productionOrderStatus": None, "abnormalType": None}
+
+
+def _items(doc: Doc) -> list[dict[str, Any]]:
+    return [{"lineItemId": line["lineItemId"], "storeLineItemId": line.get("storeLineItemId"),
+             "vid": line["vid"], "quantity": line["quantity"], "sellPrice": money(line["sellPrice"])}
+            for line in doc["lines"]]
+
+
 def list_item(doc: Doc, now_us: int) -> dict[str, Any]:
     """An order in shopping/order/list (docs/endpoints.md, shopping/order/list, key order)."""
     ship = doc["shipping"]
@@ -82,7 +99,7 @@ def list_item(doc: Doc, now_us: int) -> dict[str, Any]:
         "orderAmount": _amount(doc, "orderAmount"), "productAmount": _amount(doc, "productAmount"),
         "postageAmount": _amount(doc, "postageAmount"), "orderStatus": status_at(doc, now_us),
         "createDate": utc_text(doc["createdUs"]), "paymentDate": utc_text(doc.get("paidUs")),
-        "storeCreateDate": None,
+        "storeCreateDate": None, **_cj_fields(doc),
         "productList": [{"vid": line["vid"], "quantity": line["quantity"],
                          "sellPrice": money(line["sellPrice"])} for line in doc["lines"]],
     }
@@ -106,7 +123,7 @@ def detail(doc: Doc, now_us: int, features: Sequence[str] = ()) -> dict[str, Any
         "postageAmount": _amount(doc, "postageAmount"), "orderStatus": status_at(doc, now_us),
         "createDate": utc_text(doc["createdUs"]), "paymentDate": utc_text(doc.get("paidUs")),
         "outWarehouseTime": utc_text(doc["shipAtUs"]) if number else None,
-        "storeCreateDate": None, "isComplete": 1,
+        "storeCreateDate": None, "isComplete": 1, **_cj_fields(doc),
         "productList": [{"vid": line["vid"], "quantity": line["quantity"],
                          "sellPrice": money(line["sellPrice"]), "lineItemId": line["lineItemId"],
                          "storeLineItemId": line.get("storeLineItemId"), "podPropertiesInfo": None}
@@ -139,6 +156,7 @@ def order_params(doc: Doc, at_us: int) -> dict[str, Any]:
         "payDate": utc_text(doc.get("paidUs")),
         "deliveryDate": utc_text(doc["shipAtUs"]) if number else None,
         "completeDate": utc_text(doc.get("deliverAtUs")) if status == DELIVERED else None,
+        "orderItems": _items(doc),
     }
 
 

@@ -287,7 +287,7 @@ class Orders:
                           reason="country:unknown")
         chosen = self._storage(p.get("storageId"), start)
         number = p["orderNumber"]
-        pay_type = p.get("payType", 1) if version == 2 else None
+        pay_type = p.get("payType", 1) if version >= 2 else None
         weight = sum(v.weight * item["quantity"] for v, item in lines)
         products = money(sum((v.price * item["quantity"] for v, item in lines), ZERO))
         needs: dict[str, int] = {}
@@ -553,6 +553,31 @@ class Orders:
             },
             "interceptOrders": [],
         }
+
+    def waybill(self, open_id: int, order_id: str, now_us: int, *, track_number: str | None,
+                logistics_name: str | None, waybill_file: Mapping[str, Any] | None,
+                update: bool) -> dict[str, Any]:
+        """upload/updateWaybillInfo: the platform's shipping label of an order CJ has not
+        shipped yet. Upload once (then update); 1603100 unknown order, 1600300 otherwise."""
+        with self.store.transaction() as tx:
+            doc = self._load(tx, open_id, order_id)
+            status = views.status_at(doc, now_us)
+            if status in (views.SHIPPED, views.DELIVERED, CANCELLED):
+                raise illegal(f"order {order_id} is {status}: its waybill can no longer change")
+            old = doc.get("waybill")
+            if update and old is None:
+                raise illegal(f"order {order_id} has no waybill yet: use uploadWaybillInfo")
+            if not update and old is not None:
+                raise illegal(f"order {order_id} already has a waybill: use updateWaybillInfo")
+            new: dict[str, Any] = {"trackNumber": track_number or (old or {}).get("trackNumber"),
+                   "logisticsName": logistics_name or (old or {}).get("logisticsName"),
+                   "file": dict(waybill_file) if waybill_file else (old or {}).get("file"),
+                   "updatedUs": now_us}
+            tx.put(orders_ns(open_id), doc["orderId"], {**doc, "waybill": new, "updatedUs": now_us})
+        return {"orderId": doc["orderId"], "trackNumber": new["trackNumber"],
+                "logisticsName": new["logisticsName"],
+                "fileName": (new["file"] or {}).get("filename"),
+                "updateDate": views.utc_text(now_us)}
 
     # -- paying ----------------------------------------------------------------------------
     def pay(self, open_id: int, order_id: str, now_us: int) -> str:

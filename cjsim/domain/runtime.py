@@ -15,15 +15,18 @@ import logging
 import secrets
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from cjsim.domain import progress
+from cjsim.domain.disputes import Disputes
 from cjsim.domain.my_products import MyProducts
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.orders import Orders, reserved_snapshot
 from cjsim.domain.private_stock import PrivateInventory
+from cjsim.domain.shops import Shops
+from cjsim.domain.subscriptions import Subscriptions
 from cjsim.domain.webhooks import Message, Webhooks
 from cjsim.store import Reader, SpaceReader, Store
 
@@ -73,6 +76,10 @@ class Domain:
                              self.webhooks.send, self.ensure_ticker)
         self.private = PrivateInventory(store, lambda: self.catalogue)
         self.my_products = MyProducts(store, lambda: self.catalogue, options)
+        self.disputes = Disputes(store, lambda: self.catalogue,
+                                 lambda: self.options.dispute_resolve_s)
+        self.shops = Shops(store)
+        self.subscriptions = Subscriptions(store, lambda: self.catalogue, self.reserved)
         self._ticker: threading.Thread | None = None
         self._ticker_lock = threading.Lock()
         self._stop = threading.Event()
@@ -154,13 +161,28 @@ class Domain:
     def reserved(self, read_all: SpaceReader | None = None) -> Reserved:
         return reserved_snapshot(self.store, read_all)
 
+    def notify_product_change(self, pid: str, *, product: Mapping[str, Any] | None = None,
+                              variants: Mapping[str, Mapping[str, Any]] | None = None,
+                              stock_vids: Sequence[str] = (), event: str,
+                              message_type: str = "UPDATE") -> int:
+        """Tell the product's subscribers (webhook/product/subscribe) what changed: PRODUCT for
+        ``product``'s fields, VARIANT per ``variants[vid]``, STOCK for ``stock_vids`` (their
+        levels as of now). ``event`` names the change (it makes the messageIds). Call it after
+        the change committed; returns how many deliveries started."""
+        return self.webhooks.send(self.subscriptions.messages(
+            pid, product=product, variants=variants, stock_vids=stock_vids, event=event,
+            message_type=message_type))
+
     # -- the clock ---------------------------------------------------------------------------
     def tick(self, now_us: int | None = None, read: Reader | None = None) -> int:
         """Send what the clock made due (orders shipped/delivered, parcels moved). Never
         raises: a request must not fail because a webhook could not be prepared."""
         try:
-            messages: list[Message] = progress.tick(
-                self.store, self.now_us() if now_us is None else now_us, read)
+            now = self.now_us() if now_us is None else now_us
+            due = (read or self.store.get)(progress.DUE_NS, progress.DUE_KEY)
+            messages: list[Message] = progress.tick(self.store, now, read)
+            if due is not None and due["dueUs"] <= now:  # disputes wake the same due time
+                self.disputes.settle(now)
             if messages:
                 self.webhooks.send(messages)
             return len(messages)

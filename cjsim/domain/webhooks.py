@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from cjsim import jsonenc
 from cjsim.domain.delivery import Dispatcher, Job, sign
 from cjsim.domain.options import DomainOptions
-from cjsim.errors import CJError, illegal
+from cjsim.errors import SEED_CATALOGUE, CJError, illegal
 from cjsim.store import Store
 
 NS = "webhooks"  # per account: {topic: {"type": "ENABLE"|"CANCEL", "urls": [...]}}
@@ -80,8 +80,30 @@ def _url_ok(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def parse_changes(params: Mapping[str, Any]) -> list[TopicChange]:
-    """The body of webhook/set -> changes, in topic order. 1600300 for shapes, 1607000 for URLs."""
+_LOCAL_HOSTS = frozenset({"localhost", "0.0.0.0", "::1", "[::1]"})
+
+
+def cj_refusal(url: str) -> int | None:
+    """The code today's CJ refuses a callback URL with (None: accepted): 1607001 for localhost
+    and loopback, 1607002 for anything but https. A catalogue without them answers 1607000."""
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    if host in _LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127."):
+        code = 1607001
+    elif not url.strip().lower().startswith("https://"):
+        code = 1607002
+    else:
+        return None
+    return code if code in SEED_CATALOGUE else 1607000
+
+
+def refused_by_cj(changes: Iterable[TopicChange]) -> list[str]:
+    """The URLs of these changes that real CJ would refuse (the audit names them)."""
+    return [url for c in changes for url in c.urls if cj_refusal(url) is not None]
+
+
+def parse_changes(params: Mapping[str, Any], policy: str = "local") -> list[TopicChange]:
+    """The body of webhook/set -> changes, in topic order. 1600300 for shapes, 1607000 for URLs;
+    under ``policy`` "cj" also CJ's own URL rules (public https, one URL per topic)."""
     present = [t for t in TOPICS if t in params]
     if not present:
         raise illegal(f"give at least one of {', '.join(TOPICS)}")
@@ -105,6 +127,12 @@ def parse_changes(params: Mapping[str, Any]) -> list[TopicChange]:
         for url in unique:
             if not _url_ok(url):
                 raise CJError(1607000, detail=f"{topic}: {url!r} is not an http(s) URL")
+            refusal = cj_refusal(url) if policy == "cj" else None
+            if refusal is not None:
+                raise CJError(refusal, detail=f"{topic}: {url!r} must be a public https:// URL",
+                              reason="webhook:url-refused")
+        if policy == "cj" and len(unique) > 1:
+            raise illegal(f"{topic}.callbackUrls takes one URL under CJ's rules")
         changes.append(TopicChange(topic, "ENABLE", unique))
     return changes
 

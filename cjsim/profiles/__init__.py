@@ -69,6 +69,7 @@ def build_profile(
     points_tz: str | None = None,
     token_cache_s: int | None = None,
     max_offset: int | None = None,
+    webhook_url_policy: str | None = None,
     base: Profile | None = None,
 ) -> Profile:
     """A profile with knobs overridden. Raises ValueError naming the bad knob.
@@ -121,6 +122,10 @@ def build_profile(
         changes["catalogue"] = profile.catalogue.with_messages(messages)
     if rejected_count_toward_ip is not None:
         changes["rejected_count_toward_ip"] = bool(rejected_count_toward_ip)
+    if webhook_url_policy is not None:
+        if webhook_url_policy not in ("local", "cj"):
+            raise ValueError(f"webhook_url_policy must be 'local' or 'cj', not {webhook_url_policy!r}")
+        changes["webhook_url_policy"] = webhook_url_policy
     return replace(profile, rules=table, **changes)
 
 

@@ -29,6 +29,9 @@ class Profile:
     # knob (docs/rules.md, "Decisions"): a request rejected by a limit still counts toward
     # the early (per-IP) rules
     rejected_count_toward_ip: bool = False
+    # knob (docs/interfaces.md, "Webhook URL policy"): "local" accepts loopback/http receivers
+    # (the audit reports them), "cj" refuses them as CJ does
+    webhook_url_policy: str = "local"
     catalogue: Catalogue = field(default_factory=Catalogue)
     # cj-2026 (docs/rules.md, "Profiles"): getAccessToken/refreshAccessToken answer the same
     # pair for this long after issuing it (None: every login issues a new pair)

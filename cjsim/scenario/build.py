@@ -82,6 +82,7 @@ def _limits(raw: Mapping[str, Any], profile: str | None, out: Collector) -> Limi
         points_base=raw.get("points_base"), points_status=raw.get("points_status"),
         points_tz=raw.get("points_tz"), token_cache_s=raw.get("token_cache_s"),
         max_offset=raw.get("max_offset"),
+        webhook_url_policy=raw.get("webhook_url_policy"),
         messages=messages, rules=raw.get("rules") or {},
     )
     # Build the profile once per knob group, so each error points at its own field.

@@ -61,6 +61,7 @@ class Limits:
     points_tz: str | None = None
     token_cache_s: int | None = None
     max_offset: int | None = None
+    webhook_url_policy: str | None = None
     messages: Mapping[int, str] = field(default_factory=dict)
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -69,7 +70,8 @@ class Limits:
         out: dict[str, Any] = {}
         for name in ("strictness", "throttle_status", "daily_limit", "daily_tz",
                      "access_token_ttl_s", "refresh_token_ttl_s", "rejected_count_toward_ip",
-                     "points_base", "points_status", "points_tz", "token_cache_s", "max_offset"):
+                     "points_base", "points_status", "points_tz", "token_cache_s", "max_offset",
+                     "webhook_url_policy"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value

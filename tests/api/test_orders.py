@@ -350,13 +350,14 @@ LIST_KEYS = ["orderId", "orderNum", "cjOrderId", "shippingCountryCode", "shippin
              "logisticName", "storageId", "storageName", "trackNumber", "trackingUrl",
              "orderWeight", "orderAmount",
              "productAmount", "postageAmount", "orderStatus", "createDate", "paymentDate",
-             "storeCreateDate", "productList"]
+             "storeCreateDate", "cjOrderCode", "productionOrderStatus", "abnormalType", "productList"]
 DETAIL_KEYS = ["orderId", "orderNum", "platformOrderId", "cjOrderId", "fromCountryCode",
                "storageId", "storageName", "shippingCountryCode", "shippingProvince", "shippingCity", "shippingAddress",
                "shippingCustomerName", "shippingPhone", "remark", "logisticName", "trackNumber",
                "trackingUrl", "disputeId", "orderWeight", "orderAmount", "productAmount",
                "postageAmount", "orderStatus", "createDate", "paymentDate", "outWarehouseTime",
-               "storeCreateDate", "isComplete", "productList", "logisticsTimeliness"]
+               "storeCreateDate", "isComplete", "cjOrderCode", "productionOrderStatus", "abnormalType",
+               "productList", "logisticsTimeliness"]
 
 
 def test_order_objects_have_cjs_keys_in_cjs_order(shop: Shop) -> None:
@@ -405,3 +406,24 @@ def test_no_create_input_corrupts_state_or_crashes(shop: Shop) -> None:
 
     shop.sim.accounts.update(shop.open_id, {"balance": "100000"})
     check()
+
+
+def test_create_order_v3_takes_v2s_body_and_pays_with_pay_type_2(shop: Shop) -> None:
+    before = shop.balance()
+    data = shop.ok("POST", "shopping/order/createOrderV3", json=order_body(shop.demo_vid(), payType=2))
+    assert data["orderStatus"] == "UNSHIPPED" and data["shipmentOrderId"]
+    assert shop.balance() == pytest.approx(before - data["orderAmount"])
+    assert shop.post("shopping/order/createOrderV3", order_body(shop.demo_vid(), payType=5))["code"] == 1600300
+    assert shop.post("shopping/order/createOrderV3", order_body("nope"))["code"] == 1602000
+    assert shop.post("shopping/order/createOrderV3", {})["code"] == 1600300
+
+
+def test_cj_order_code_appears_when_cj_takes_the_order(shop: Shop) -> None:
+    order_id = shop.created(shop.demo_vid())
+    detail = shop.ok("GET", "shopping/order/getOrderDetail", query_string={"orderId": order_id})
+    assert (detail["cjOrderCode"], detail["productionOrderStatus"], detail["abnormalType"]) == (None, None, None)
+    shop.ok("PATCH", "shopping/order/confirmOrder", json={"orderId": order_id})
+    detail = shop.ok("GET", "shopping/order/getOrderDetail", query_string={"orderId": order_id})
+    assert detail["cjOrderCode"] == f"CJ{order_id}"
+    [item] = shop.ok("GET", "shopping/order/list", query_string={"orderIds": order_id})["list"]
+    assert item["cjOrderCode"] == f"CJ{order_id}"

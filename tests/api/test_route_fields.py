@@ -15,8 +15,11 @@ from collections.abc import Iterable
 
 import pytest
 
-from cjsim.api.bind import AccountView, CatalogueView, snake
+from cjsim.api.bind import AccountView, CatalogueView, DomainView, snake
 from cjsim.domain.catalogue import Catalogue
+from cjsim.domain.disputes import Disputes
+from cjsim.domain.shops import Shops
+from cjsim.domain.subscriptions import Subscriptions
 from cjsim.params import Field
 from cjsim.routes import Route, default_table, route
 
@@ -106,3 +109,38 @@ def test_an_unbound_handler_is_reported() -> None:
 ])
 def test_snake_converts_cj_field_names(wire: str, python: str) -> None:
     assert snake(wire) == python
+
+
+def account_view_problems(routes: Iterable[Route], parts: dict[str, type]) -> list[str]:
+    """Like :func:`unconsumed`, for the account-state families (``DomainView`` handlers)."""
+    problems: list[str] = []
+    for r in routes:
+        handler = r.handler
+        if not isinstance(handler, DomainView):
+            continue
+        method = getattr(parts[handler.part], handler.method, None)
+        if method is None:
+            problems.append(f"{r.path}: {handler.part} has no method {handler.method}")
+            continue
+        params = inspect.signature(method).parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            problems.append(f"{r.path}: {handler.method} swallows unknown keywords (**kwargs)")
+        problems += [f"{r.path}: {handler.method} has no parameter {snake(f.name)}"
+                     for f in r.params if snake(f.name) not in params]
+    return problems
+
+
+ACCOUNT_PARTS: dict[str, type] = {"disputes": Disputes, "shops": Shops, "subscriptions": Subscriptions}
+
+
+def test_every_declared_field_of_an_account_route_is_a_parameter_of_its_method() -> None:
+    routes = [r for r in default_table() if isinstance(r.handler, DomainView)]
+    assert {r.handler.part for r in routes} == set(ACCOUNT_PARTS)  # type: ignore[attr-defined]
+    assert account_view_problems(routes, ACCOUNT_PARTS) == []
+
+
+def test_an_account_route_field_the_method_does_not_take_is_reported() -> None:
+    row = route("disputes/cancel", "POST", DomainView("disputes", "cancel"),
+                Field("disputeId", "str"), Field("note", "str"), family="disputes")
+    assert account_view_problems([row], ACCOUNT_PARTS) == [
+        "/api2.0/v1/disputes/cancel: cancel has no parameter note"]

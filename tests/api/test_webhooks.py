@@ -95,7 +95,9 @@ def test_order_webhooks_arrive_signed_with_cj_envelope(shop: Shop, receiver: Rec
     assert (params["cjOrderId"], params["orderNumber"], params["orderStatus"]) == (order_id, "hook-1", "UNPAID")
     assert list(params) == ["cjOrderId", "orderNum", "orderNumber", "orderStatus", "logisticName",
                             "trackNumber", "trackingUrl", "createDate", "updateDate", "payDate",
-                            "deliveryDate", "completeDate"]
+                            "deliveryDate", "completeDate", "orderItems"]
+    [item] = params["orderItems"]
+    assert (item["quantity"], item["storeLineItemId"]) == (2, "li-1") and len(item["lineItemId"]) == 19
 
 
 def test_delete_sends_order_delete_and_stock_updates(shop: Shop, receiver: Receiver) -> None:
