@@ -371,7 +371,7 @@ class Simulator:
         """The account's own request rate as configured (setting/get ``qpsLimit``): the
         limit of its ``account_rate`` rule (``now_us``: a request's instant, else now)."""
         now = self.clock.now_us() if now_us is None else now_us
-        for planned in self.limiter.plan(self._usage_subject(account, "*"), now):
+        for planned in self.limiter.plan(self._usage_subject(account, "*", now), now):
             if planned.rule.role == "account_rate":
                 return planned.limit  # the plan alone: no window needs reading
         return None
@@ -380,10 +380,10 @@ class Simulator:
         doc = (read or self.store.get)(WEBHOOKS_NS, str(open_id))
         return doc or {}
 
-    def _usage_subject(self, account: Account, path: str) -> Subject:
+    def _usage_subject(self, account: Account, path: str, now_us: int) -> Subject:
         return Subject("-", path, False, str(account.open_id), account.level,
                        account.verified, account.quotas,
-                       self.points.conversion(account.open_id, self.clock.now_us()))
+                       self.points.conversion(account.open_id, now_us))
 
     def _paid_orders(self, open_id: int) -> list[tuple[int, Decimal]]:
         """(paid at, amount) of the account's paid orders not cancelled: what points convert."""
@@ -393,8 +393,8 @@ class Simulator:
 
     def points_usage(self, account: Account) -> dict[str, Any] | None:
         """Today's points of ``account`` (None when the profile has no points budget)."""
-        return self.points.usage(self.limiter, self._usage_subject(account, "*"),
-                                 self.clock.now_us())
+        now = self.clock.now_us()
+        return self.points.usage(self.limiter, self._usage_subject(account, "*", now), now)
 
     def points_usage_possible(self) -> bool:
         return points_rule(self.profile) is not None
@@ -405,7 +405,7 @@ class Simulator:
         if conversion is not None:
             self.points.set_conversion(account.open_id, conversion, now)
         if used is not None:
-            self.points.set_used(self.limiter, self._usage_subject(account, "*"), used, now)
+            self.points.set_used(self.limiter, self._usage_subject(account, "*", now), used, now)
 
     def usage(self, account: Account) -> dict[str, Any]:
         """Live usage, by the role of each rule: per-interface daily counts, quota use, the
@@ -416,7 +416,7 @@ class Simulator:
         for route in self.routes:
             if route.login:
                 continue
-            for rule, limit, count in self.limiter.usage(self._usage_subject(account, route.path), now):
+            for rule, limit, count in self.limiter.usage(self._usage_subject(account, route.path, now), now):
                 role = rule.role
                 if role == "daily":
                     if count:

@@ -25,7 +25,7 @@ def test_upload_then_update_a_waybill(shop: Shop) -> None:
     assert up["code"] == 200, up
     assert (up["data"]["trackNumber"], up["data"]["fileName"]) == ("TT1", "label.pdf")
     again = form(shop, "shopping/order/uploadWaybillInfo", {"orderId": order_id, "trackNumber": "TT2"})
-    assert again["code"] == 1600300 and "updateWaybillInfo" in again["message"]
+    assert again["code"] == 1600300 and "updateWaybillInfo" in shop.sim.journal()[-1]["detail"]
     upd = form(shop, "shopping/order/updateWaybillInfo", {"orderId": order_id, "trackNumber": "TT3"}, None)
     assert upd["data"]["trackNumber"] == "TT3" and upd["data"]["fileName"] == "label.pdf"
     stored = shop.sim.store.get(f"orders:{shop.open_id}", order_id)
@@ -61,7 +61,7 @@ def test_bad_shapes_are_1600300(shop: Shop, make: Callable[[], dict[str, Any]]) 
 def test_json_routes_still_refuse_form_bodies(shop: Shop) -> None:
     answer = shop.call("POST", "shopping/order/createOrderV2", data={"orderNumber": "x"},
                        content_type="multipart/form-data")
-    assert answer["code"] == 1600300 and "form-data" in answer["message"]
+    assert answer["code"] == 1600300 and "form-data" in shop.sim.journal()[-1]["detail"]
 
 
 def test_full_waybill_flow_through_the_live_server(shop: Shop) -> None:
