@@ -31,14 +31,16 @@ def cut_note(kept: int, size: int) -> str:
     return f"\n… [cjsim: body cut, {kept} of {size} bytes kept (--journal-body-bytes)]"
 
 
-def bounded_text(raw: bytes | None, limit: int) -> tuple[str | None, int, bool]:
-    """(masked text, size in bytes, cut?) of a body. A cut body ends with :func:`cut_note`."""
+def bounded_text(raw: bytes | None, limit: int, masked: bool = True) -> tuple[str | None, int, bool]:
+    """(masked text, size in bytes, cut?) of a body. A cut body ends with :func:`cut_note`.
+    ``masked=False`` only for answers that cannot hold a credential (:func:`answer_may_hold_secrets`)."""
     if raw is None:
         return None, 0, False
     size = len(raw)
     cut = size > limit
     text = raw[:limit].decode("utf-8", "replace") if cut else raw.decode("utf-8", "replace")
-    text = mask_secrets(text)
+    if masked:
+        text = mask_secrets(text)
     if cut:
         text += cut_note(limit, size)
     return text, size, cut
@@ -53,13 +55,25 @@ def request_headers(call: Call) -> list[tuple[str, str]]:
     return mask_pairs(pairs)
 
 
+def answer_may_hold_secrets(call: Call) -> bool:
+    """Whether an answer must pass through the masking function before it is kept. Answers
+    our handlers build for an authenticated, non-authentication interface never carry a
+    credential (tokens are issued only by the authentication family); an unknown path, a
+    login or authentication interface, or an answer a scenario fault shaped may. Masking a
+    product answer costs more than the rest of the request (its many ``...Key`` names are
+    all looked at), so it is skipped only where it cannot find anything."""
+    route = call.route
+    return (route is None or not route.auth or route.login or "/authentication/" in route.path
+            or "fault" in call.notes)
+
+
 def exchange_doc(call: Call, status: int, answer: bytes | None,
                  answer_headers: Sequence[tuple[str, str]], limit: int) -> dict[str, Any]:
     """The stored document of one exchange (masked, bounded). Short keys, and the answer's
     headers left out when they are the envelope's own (JSON, its length): the journal
     keeps 10,000 of these."""
     body, body_size, body_cut = bounded_text(call.raw_body, limit)
-    reply, reply_size, reply_cut = bounded_text(answer, limit)
+    reply, reply_size, reply_cut = bounded_text(answer, limit, masked=answer_may_hold_secrets(call))
     headers: list[list[str]] | None = [list(p) for p in answer_headers]
     if headers == [[*JSON_HEADERS[0]], ["Content-Length", str(reply_size)]]:
         headers = None

@@ -203,3 +203,31 @@ def test_credentials_never_appear_in_full_in_the_journal_the_har_or_the_log(
     assert json.loads(wholes[7])["request"]["body"] == f'{{"apiKey": "{key[:4]}…{key[-4:]}"'
     answer = json.loads(wholes[0])["response"]["body"]["data"]
     assert answer["accessToken"] == f"{token[:4]}…{token[-4:]}"
+
+
+def test_only_answers_that_may_carry_credentials_pass_through_the_masking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The login answer (tokens) is masked before it is kept; a product answer, which no
+    handler fills with a credential, is kept as built (masking it cost more than the call)."""
+    import cjsim.journal as journal
+
+    masked: list[str] = []
+    real = journal.mask_secrets
+
+    def spy(text: str) -> str:
+        masked.append(text)
+        return real(text)
+
+    monkeypatch.setattr(journal, "mask_secrets", spy)
+    sim = Simulator(clock="frozen", seed=5)
+    account = sim.account(level="advanced", verified=True)
+    http = sim.app.test_client()
+    login = http.post("/api2.0/v1/authentication/getAccessToken", json={"apiKey": account.api_key}).get_json()
+    token = login["data"]["accessToken"]
+    assert any(token in text for text in masked)  # the login answer went through the masking
+    kept = sim.store.get(EXCHANGE, str(sim.journal()[-1]["id"]))
+    assert kept is not None and token not in json.dumps(kept)
+    masked.clear()
+    sim.clock.advance(1)
+    answer = http.get("/api2.0/v1/product/list?pageSize=1", headers={"CJ-Access-Token": token}).get_json()
+    assert answer["code"] == 200
+    assert not any('"list"' in text for text in masked)  # the product answer was not scanned
