@@ -112,13 +112,7 @@ class Tokens:
                        refresh_ttl_s: int, cache_s: int) -> dict[str, Any]:
         """cj-2026's refreshAccessToken: a valid refresh token gets the cached pair (or a new
         one after ``cache_s``); nothing is revoked."""
-        doc = self.store.get(REFRESH, digest(refresh_token))
-        if doc is None:
-            raise CJError(1600003, reason="refresh:unknown")
-        if doc["used"]:
-            raise CJError(1600003, reason="refresh:used")
-        if now_us >= doc["expiresUs"]:
-            raise CJError(1600003, reason="refresh:expired")
+        doc = _usable_refresh(self.store.get(REFRESH, digest(refresh_token)), now_us)
         return self.issue_cached(int(doc["openId"]), refresh_token, now_us, access_ttl_s,
                                  refresh_ttl_s, cache_s, with_open_id=False)
 
@@ -169,13 +163,7 @@ class Tokens:
                 refresh_ttl_s: int) -> dict[str, Any]:
         key = digest(refresh_token)
         with self.store.transaction() as tx:
-            doc = tx.get(REFRESH, key)
-            if doc is None:
-                raise CJError(1600003, reason="refresh:unknown")
-            if doc["used"]:
-                raise CJError(1600003, reason="refresh:used")
-            if now_us >= doc["expiresUs"]:
-                raise CJError(1600003, reason="refresh:expired")
+            doc = _usable_refresh(tx.get(REFRESH, key), now_us)
             tx.put(REFRESH, key, {**doc, "used": True})
             old = tx.get(ACCESS, doc["access"])
             if old is not None:
@@ -219,3 +207,14 @@ class Tokens:
                     tx.put(ACCESS, key, {**doc, "expiresUs": now_us})
                     count += 1
         return count
+
+
+def _usable_refresh(doc: dict[str, Any] | None, now_us: int) -> dict[str, Any]:
+    """A stored refresh token that may still be used, or 1600003 with the reason."""
+    if doc is None:
+        raise CJError(1600003, reason="refresh:unknown")
+    if doc["used"]:
+        raise CJError(1600003, reason="refresh:used")
+    if now_us >= doc["expiresUs"]:
+        raise CJError(1600003, reason="refresh:expired")
+    return doc
