@@ -39,7 +39,9 @@ def _view(method: str) -> AccountView:
 
 ROWS: list[Route] = [
     route(_PREFIX + "querySpuPage", "POST", _view("query_spu_page"), *PAGE,
-          Field("keyword", "str", max_len=200), body="json_or_empty", data=SPU_PAGE,
+          Field("keyword", "str", max_len=200),
+          Field("warehouseId", "str", max_len=200, doc="a storage id, an areaId or a country code"),
+          body="json_or_empty", data=SPU_PAGE,
           family="storage", summary="Products the account holds private stock of (P1 paging)."),
     route(_PREFIX + "querySkuListByProductId", "POST", _view("query_sku_list_by_product_id"),
           Field("productId", "str", required=True, max_len=200), data=SKU_LIST,

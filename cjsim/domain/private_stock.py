@@ -151,12 +151,15 @@ class PrivateInventory:
                 "updateTime": _time(row["updatedUs"])}
 
     def query_spu_page(self, open_id: int, *, page_num: int = 1, page_size: int = 20,
-                       keyword: str | None = None) -> dict[str, Any]:
-        """One item per product the account holds private stock of (also at 0 units)."""
+                       keyword: str | None = None, warehouse_id: str | None = None) -> dict[str, Any]:
+        """One item per product the account holds private stock of (also at 0 units);
+        ``warehouseId`` keeps the stock of one warehouse (see :func:`_storages_of`)."""
         cat = self._catalogue()
+        kept = _storages_of(warehouse_id) if warehouse_id else None
         by_pid: dict[str, list[Doc]] = {}
         for row in self._rows(open_id):
-            by_pid.setdefault(row["pid"], []).append(row)
+            if kept is None or row["storageId"] in kept:
+                by_pid.setdefault(row["pid"], []).append(row)
         items = []
         for pid, rows in by_pid.items():
             p = cat.find_product(pid)
@@ -217,6 +220,23 @@ class PrivateInventory:
                   "balance": f["balance"], "orderId": f["orderId"],
                   "createTime": _time(f["timeUs"])} for f in flows]
         return _page(items, page_num, page_size)
+
+
+def _storages_of(warehouse_id: str) -> frozenset[str]:
+    """The storage ids a ``warehouseId`` names: a storage id, a warehouse country's ``areaId``
+    (what ``product/globalWarehouseList`` answers and CJ's MCP server passes on) or its country
+    code. Anything else is 1600300 naming the parameter."""
+    from cjsim.domain.catalogue.warehouses import STORAGES_OF, WAREHOUSES, storage
+
+    text = warehouse_id.strip()
+    one = storage(text)
+    if one is not None:
+        return frozenset({one.id})
+    for country, w in WAREHOUSES.items():
+        if text.upper() == country or text == str(w.area_id):
+            return frozenset(s.id for s in STORAGES_OF[country])
+    raise illegal(f"warehouseId {warehouse_id!r} is neither a storage id, an areaId nor a "
+                  f"warehouse country", param="warehouseId")
 
 
 def _matches(keyword: str | None, *texts: str) -> bool:

@@ -46,6 +46,28 @@ def test_the_five_answers_over_private_stock(shop: Shop) -> None:
         ("STOCK_IN", 2, 2), ("STOCK_IN", 5, 5)]
 
 
+def test_spu_page_keeps_one_warehouse_as_the_mcp_server_asks(shop: Shop) -> None:
+    """CJ's MCP server (query_private_inventory) sends ``{pageNum, pageSize, keyword,
+    warehouseId}``, warehouseId being an ``areaId`` of product/globalWarehouseList (a string),
+    and reads ``list``/``records`` items' ``productId`` and ``productNameEn``."""
+    vid = _stocked(shop, 5, "CN")
+    shop.sim.add_private_stock(shop.open_id, vid, "US", 3)
+    areas = {w["countryCode"]: str(w["areaId"])
+             for w in shop.ok("GET", "product/globalWarehouseList")}
+
+    def held(warehouse_id: str) -> list[tuple[str, int]]:
+        page = shop.ok("POST", P + "querySpuPage", json={
+            "pageNum": 1, "pageSize": 20, "keyword": "phone case", "warehouseId": warehouse_id})
+        return [(i["productSku"], i["totalQuantity"]) for i in page["list"]]
+
+    assert held(areas["US"]) == [(DEMO_SKU, 3)]
+    assert held(areas["CN"]) == [(DEMO_SKU, 5)] == held("cn") == held(CN_MAIN.id.upper())
+    assert held(CN_SECOND.id) == [] and held(areas["DE"]) == []
+    assert shop.ok("POST", P + "querySpuPage", json={})["list"][0]["totalQuantity"] == 8
+    refused = shop.post(P + "querySpuPage", {"warehouseId": "999"})
+    assert refused["code"] == 1600300 and "warehouseId" in shop.sim.journal()[-1]["detail"]
+
+
 def test_another_account_sees_none_of_it(shop: Shop, other: Shop) -> None:
     _stocked(shop)
     assert other.ok("POST", P + "querySpuPage", json={})["total"] == 0
