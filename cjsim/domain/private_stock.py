@@ -226,7 +226,8 @@ def _storages_of(warehouse_id: str) -> frozenset[str]:
     """The storage ids a ``warehouseId`` names: a storage id, a warehouse country's ``areaId``
     (what ``product/globalWarehouseList`` answers and CJ's MCP server passes on) or its country
     code. Anything else is 1600300 naming the parameter."""
-    from cjsim.domain.catalogue.warehouses import STORAGES_OF, WAREHOUSES, storage
+    from cjsim.domain.catalogue.model import WAREHOUSES
+    from cjsim.domain.catalogue.warehouses import STORAGES_OF, storage
 
     text = warehouse_id.strip()
     one = storage(text)
