@@ -221,6 +221,25 @@ class PrivateInventory:
                   "createTime": _time(f["timeUs"])} for f in flows]
         return _page(items, page_num, page_size)
 
+    # -- warehouse photos of orders ---------------------------------------------------------
+    def order_pictures(self, open_id: int, *, order_id_list: Sequence[Any],
+                       now_us: int) -> list[dict[str, Any]]:
+        """``storehouseCenterWeb/syncStorehouseVideoRequests``: per order of the account named
+        (in request order; other ids are left out), the photos the warehouse took, CJ's
+        ``{orderId, pictureJson: [{url, type}]}``. The simulator's warehouse takes one
+        ``packing`` photo when the parcel leaves it: none before the order is SHIPPED."""
+        from cjsim.domain import order_views as views
+
+        out = []
+        for order_id in dict.fromkeys(str(o).strip() for o in order_id_list):
+            doc = self.store.get(views.orders_ns(open_id), order_id)
+            if doc is None:
+                continue
+            photos = ([{"url": f"https://img.cjsim.local/w/{order_id}-packing.jpg",
+                        "type": "packing"}] if views.shipped(doc, now_us) else [])
+            out.append({"orderId": order_id, "pictureJson": photos})
+        return out
+
 
 def _storages_of(warehouse_id: str) -> frozenset[str]:
     """The storage ids a ``warehouseId`` names: a storage id, a warehouse country's ``areaId``

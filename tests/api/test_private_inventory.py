@@ -6,7 +6,7 @@ import pytest
 
 from cjsim.domain.catalogue.warehouses import STORAGES_OF
 from tests.live import live
-from tests.shop import DEMO_SKU, Shop, new_sim, order_body
+from tests.shop import DAY, DEMO_SKU, Shop, new_sim, order_body
 
 P = "product/stock/privateInventory/"
 CN_MAIN, CN_SECOND = STORAGES_OF["CN"]
@@ -156,3 +156,26 @@ def test_full_flow_over_http() -> None:
             assert flows["list"][0]["balance"] == 0
     finally:
         sim.close()
+
+
+# -- storehouseCenterWeb/syncStorehouseVideoRequests ---------------------------------------------
+
+def test_warehouse_photos_of_orders_as_the_mcp_server_asks(shop: Shop, other: Shop) -> None:
+    """CJ's MCP server (query_warehouse_order_pictures) POSTs ``{"orderIdList": [...]}`` and
+    needs a success envelope; CJ's page answers ``[{orderId, pictureJson: [{url, type}]}]``."""
+    path = "storehouseCenterWeb/syncStorehouseVideoRequests"
+    vid = shop.demo_vid()
+    sent = shop.paid(vid)
+    waiting = shop.created(vid)
+    before = shop.post(path, {"orderIdList": [sent]})
+    assert (before["code"], before["result"]) == (200, True)
+    assert before["data"] == [{"orderId": sent, "pictureJson": []}]  # still in the warehouse
+    shop.sim.clock.advance(2 * DAY)  # the parcel has left
+    answer = shop.ok("POST", path, json={"orderIdList": [sent, waiting, "404", sent]})
+    assert [a["orderId"] for a in answer] == [sent, waiting]
+    [photo] = answer[0]["pictureJson"]
+    assert photo["type"] == "packing" and photo["url"].startswith("https://")
+    assert answer[1]["pictureJson"] == []
+    assert other.ok("POST", path, json={"orderIdList": [sent]}) == []
+    assert shop.post(path, {"orderIdList": []})["code"] == 1600300
+    assert shop.post(path, {})["code"] == 1600300
