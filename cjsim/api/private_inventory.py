@@ -1,6 +1,6 @@
 """product/stock/privateInventory/*: an account's own stock in CJ's storages (the state and the
 answers are ``cjsim/domain/private_stock.py``). POST with a JSON body, as CJ's MCP server
-calls them."""
+calls them. Also the warehouse's photos of orders (``storehouseCenterWeb/syncStorehouseVideoRequests``)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ def _view(method: str) -> AccountView:
 
 ROWS: list[Route] = [
     route(_PREFIX + "querySpuPage", "POST", _view("query_spu_page"), *PAGE,
-          Field("keyword", "str", max_len=200), body="json_or_empty", data=SPU_PAGE,
+          Field("keyword", "str", max_len=200),
+          Field("warehouseId", "str", max_len=200, doc="a storage id, an areaId or a country code"),
+          body="json_or_empty", data=SPU_PAGE,
           family="storage", summary="Products the account holds private stock of (P1 paging)."),
     route(_PREFIX + "querySkuListByProductId", "POST", _view("query_sku_list_by_product_id"),
           Field("productId", "str", required=True, max_len=200), data=SKU_LIST,
@@ -56,4 +58,9 @@ ROWS: list[Route] = [
           Field("type", "str", choices=FLOW_TYPES), Field("startTime", "datetime"),
           Field("endTime", "datetime"), body="json_or_empty", data=FLOW_PAGE, family="storage",
           summary="Movements of private stock (in, orders, cancellations), newest first."),
+    route("storehouseCenterWeb/syncStorehouseVideoRequests", "POST",
+          AccountView("private", PrivateInventory, "order_pictures", clock=True),
+          Field("orderIdList", "list", required=True, min_len=1, max_len=100),
+          data=arr(obj({"orderId": STR, "pictureJson": arr(obj({"url": STR, "type": STR}))})),
+          family="storage", summary="Photos the warehouse took of the account's orders (packing, once shipped)."),
 ]

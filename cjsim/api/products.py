@@ -264,7 +264,11 @@ ROWS: list[Route] = [
           data=SOURCING_CREATED,
           family="my-products", summary="Ask CJ to source a product; answered on the clock."),
     route("product/sourcing/query", "POST", sourcing_query,
-          Field("sourceIds", "list", required=True, min_len=1, max_len=100),
+          Field("sourceIds", "list", min_len=1, max_len=100),
+          Field("sourceStatuses", "list", min_len=1, max_len=10,
+                doc="PENDING/PROCESSING/FOUND/FAILED or 1-4, finished, cancelled"),
+          Field("pageNum", "int", min=1, max=INT32_MAX), Field("pageSize", "int", min=1, max=100),
           data=SOURCINGS,
-          family="my-products", summary="Status of sourcing requests (PENDING .. FOUND/FAILED)."),
+          family="my-products",
+          summary="Status of sourcing requests (PENDING .. FOUND/FAILED); all, paged, without sourceIds."),
 ]

@@ -39,6 +39,30 @@ def sourcing_ns(open_id: int | str) -> str:
     return f"sourcing:{open_id}"
 
 
+# ``sourceStatuses`` words: our statuses (names or codes, any case) and the words CJ's MCP
+# server documents ("processing", "finished", "cancelled"; the simulator never cancels one).
+_STATUS_WORDS: dict[str, frozenset[str]] = {
+    **{name.lower(): frozenset({name}) for name in STATUS_CODES},
+    **{str(code): frozenset({name}) for name, code in STATUS_CODES.items()},
+    "finished": frozenset({FOUND, FAILED}), "cancelled": frozenset(), "canceled": frozenset(),
+}
+
+
+def _statuses(words: Sequence[Any] | None) -> frozenset[str] | None:
+    """The statuses ``sourceStatuses`` names (None: no filter); an unknown word is 1600300."""
+    if words is None:
+        return None
+    out: set[str] = set()
+    for word in words:
+        key = str(word).strip().lower()
+        if key not in _STATUS_WORDS:
+            raise illegal(f"sourceStatuses: unknown status {word!r} (one of "
+                          f"{', '.join(STATUS_CODES)}, their codes 1-4, or finished/cancelled)",
+                          param="sourceStatuses")
+        out |= _STATUS_WORDS[key]
+    return frozenset(out)
+
+
 def _time(us: int | None) -> str | None:
     return None if us is None else f"{to_datetime(us):%Y-%m-%d %H:%M:%S}"
 
@@ -131,15 +155,26 @@ class MyProducts:
             return FOUND if doc["pid"] else FAILED
         return PROCESSING if age >= self.options.sourcing_accept_s * US else PENDING
 
-    def sourcing_query(self, open_id: int, *, source_ids: Sequence[str],
-                       now_us: int) -> list[dict[str, Any]]:
-        """The requests asked for, in request order; ids of no request of the account are
-        left out."""
-        out = []
-        for sid in dict.fromkeys(s.strip() for s in source_ids):
-            doc = self.store.get(sourcing_ns(open_id), sid)
-            if doc is not None:
-                out.append(self._shown(doc, now_us))
+    def sourcing_query(self, open_id: int, *, source_ids: Sequence[str] | None = None,
+                       source_statuses: Sequence[Any] | None = None, page_num: int | None = None,
+                       page_size: int | None = None, now_us: int) -> list[dict[str, Any]]:
+        """With ``sourceIds``: the requests asked for, in request order (ids of no request of
+        the account are left out). Without: every request of the account, newest first, one
+        page (``pageNum`` 1, ``pageSize`` 20 unless given), as CJ's MCP server lists them.
+        ``sourceStatuses`` keeps the requests in one of the statuses named."""
+        wanted = _statuses(source_statuses)
+        if source_ids is not None:
+            docs = [doc for sid in dict.fromkeys(s.strip() for s in source_ids)
+                    if (doc := self.store.get(sourcing_ns(open_id), sid)) is not None]
+        else:
+            docs = sorted((doc for _, doc in self.store.items(sourcing_ns(open_id))),
+                          key=lambda d: (d["createdUs"], d["cjSourcingId"]), reverse=True)
+        out = [self._shown(doc, now_us) for doc in docs]
+        if wanted is not None:
+            out = [shown for shown in out if shown["sourceStatusStr"] in wanted]
+        if source_ids is None or page_num is not None or page_size is not None:
+            start = ((page_num or 1) - 1) * (page_size or 20)
+            out = out[start:start + (page_size or 20)]
         return out
 
     def _shown(self, doc: Mapping[str, Any], now_us: int) -> dict[str, Any]:

@@ -151,12 +151,15 @@ class PrivateInventory:
                 "updateTime": _time(row["updatedUs"])}
 
     def query_spu_page(self, open_id: int, *, page_num: int = 1, page_size: int = 20,
-                       keyword: str | None = None) -> dict[str, Any]:
-        """One item per product the account holds private stock of (also at 0 units)."""
+                       keyword: str | None = None, warehouse_id: str | None = None) -> dict[str, Any]:
+        """One item per product the account holds private stock of (also at 0 units);
+        ``warehouseId`` keeps the stock of one warehouse (see :func:`_storages_of`)."""
         cat = self._catalogue()
+        kept = _storages_of(warehouse_id) if warehouse_id else None
         by_pid: dict[str, list[Doc]] = {}
         for row in self._rows(open_id):
-            by_pid.setdefault(row["pid"], []).append(row)
+            if kept is None or row["storageId"] in kept:
+                by_pid.setdefault(row["pid"], []).append(row)
         items = []
         for pid, rows in by_pid.items():
             p = cat.find_product(pid)
@@ -217,6 +220,43 @@ class PrivateInventory:
                   "balance": f["balance"], "orderId": f["orderId"],
                   "createTime": _time(f["timeUs"])} for f in flows]
         return _page(items, page_num, page_size)
+
+    # -- warehouse photos of orders ---------------------------------------------------------
+    def order_pictures(self, open_id: int, *, order_id_list: Sequence[Any],
+                       now_us: int) -> list[dict[str, Any]]:
+        """``storehouseCenterWeb/syncStorehouseVideoRequests``: per order of the account named
+        (in request order; other ids are left out), the photos the warehouse took, CJ's
+        ``{orderId, pictureJson: [{url, type}]}``. The simulator's warehouse takes one
+        ``packing`` photo when the parcel leaves it: none before the order is SHIPPED."""
+        from cjsim.domain import order_views as views
+
+        out = []
+        for order_id in dict.fromkeys(str(o).strip() for o in order_id_list):
+            doc = self.store.get(views.orders_ns(open_id), order_id)
+            if doc is None:
+                continue
+            photos = ([{"url": f"https://img.cjsim.local/w/{order_id}-packing.jpg",
+                        "type": "packing"}] if views.shipped(doc, now_us) else [])
+            out.append({"orderId": order_id, "pictureJson": photos})
+        return out
+
+
+def _storages_of(warehouse_id: str) -> frozenset[str]:
+    """The storage ids a ``warehouseId`` names: a storage id, a warehouse country's ``areaId``
+    (what ``product/globalWarehouseList`` answers and CJ's MCP server passes on) or its country
+    code. Anything else is 1600300 naming the parameter."""
+    from cjsim.domain.catalogue.model import WAREHOUSES
+    from cjsim.domain.catalogue.warehouses import STORAGES_OF, storage
+
+    text = warehouse_id.strip()
+    one = storage(text)
+    if one is not None:
+        return frozenset({one.id})
+    for country, w in WAREHOUSES.items():
+        if text.upper() == country or text == str(w.area_id):
+            return frozenset(s.id for s in STORAGES_OF[country])
+    raise illegal(f"warehouseId {warehouse_id!r} is neither a storage id, an areaId nor a "
+                  f"warehouse country", param="warehouseId")
 
 
 def _matches(keyword: str | None, *texts: str) -> bool:

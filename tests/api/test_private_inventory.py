@@ -6,7 +6,7 @@ import pytest
 
 from cjsim.domain.catalogue.warehouses import STORAGES_OF
 from tests.live import live
-from tests.shop import DEMO_SKU, Shop, new_sim, order_body
+from tests.shop import DAY, DEMO_SKU, Shop, new_sim, order_body
 
 P = "product/stock/privateInventory/"
 CN_MAIN, CN_SECOND = STORAGES_OF["CN"]
@@ -44,6 +44,28 @@ def test_the_five_answers_over_private_stock(shop: Shop) -> None:
     flows = shop.ok("POST", P + "querySkuFlowByCondition", json={"sku": sku})
     assert [(f["type"], f["quantity"], f["balance"]) for f in flows["list"]] == [
         ("STOCK_IN", 2, 2), ("STOCK_IN", 5, 5)]
+
+
+def test_spu_page_keeps_one_warehouse_as_the_mcp_server_asks(shop: Shop) -> None:
+    """CJ's MCP server (query_private_inventory) sends ``{pageNum, pageSize, keyword,
+    warehouseId}``, warehouseId being an ``areaId`` of product/globalWarehouseList (a string),
+    and reads ``list``/``records`` items' ``productId`` and ``productNameEn``."""
+    vid = _stocked(shop, 5, "CN")
+    shop.sim.add_private_stock(shop.open_id, vid, "US", 3)
+    areas = {w["countryCode"]: str(w["areaId"])
+             for w in shop.ok("GET", "product/globalWarehouseList")}
+
+    def held(warehouse_id: str) -> list[tuple[str, int]]:
+        page = shop.ok("POST", P + "querySpuPage", json={
+            "pageNum": 1, "pageSize": 20, "keyword": "phone case", "warehouseId": warehouse_id})
+        return [(i["productSku"], i["totalQuantity"]) for i in page["list"]]
+
+    assert held(areas["US"]) == [(DEMO_SKU, 3)]
+    assert held(areas["CN"]) == [(DEMO_SKU, 5)] == held("cn") == held(CN_MAIN.id.upper())
+    assert held(CN_SECOND.id) == [] and held(areas["DE"]) == []
+    assert shop.ok("POST", P + "querySpuPage", json={})["list"][0]["totalQuantity"] == 8
+    refused = shop.post(P + "querySpuPage", {"warehouseId": "999"})
+    assert refused["code"] == 1600300 and "warehouseId" in shop.sim.journal()[-1]["detail"]
 
 
 def test_another_account_sees_none_of_it(shop: Shop, other: Shop) -> None:
@@ -134,3 +156,26 @@ def test_full_flow_over_http() -> None:
             assert flows["list"][0]["balance"] == 0
     finally:
         sim.close()
+
+
+# -- storehouseCenterWeb/syncStorehouseVideoRequests ---------------------------------------------
+
+def test_warehouse_photos_of_orders_as_the_mcp_server_asks(shop: Shop, other: Shop) -> None:
+    """CJ's MCP server (query_warehouse_order_pictures) POSTs ``{"orderIdList": [...]}`` and
+    needs a success envelope; CJ's page answers ``[{orderId, pictureJson: [{url, type}]}]``."""
+    path = "storehouseCenterWeb/syncStorehouseVideoRequests"
+    vid = shop.demo_vid()
+    sent = shop.paid(vid)
+    waiting = shop.created(vid)
+    before = shop.post(path, {"orderIdList": [sent]})
+    assert (before["code"], before["result"]) == (200, True)
+    assert before["data"] == [{"orderId": sent, "pictureJson": []}]  # still in the warehouse
+    shop.sim.clock.advance(2 * DAY)  # the parcel has left
+    answer = shop.ok("POST", path, json={"orderIdList": [sent, waiting, "404", sent]})
+    assert [a["orderId"] for a in answer] == [sent, waiting]
+    [photo] = answer[0]["pictureJson"]
+    assert photo["type"] == "packing" and photo["url"].startswith("https://")
+    assert answer[1]["pictureJson"] == []
+    assert other.ok("POST", path, json={"orderIdList": [sent]}) == []
+    assert shop.post(path, {"orderIdList": []})["code"] == 1600300
+    assert shop.post(path, {})["code"] == 1600300

@@ -188,6 +188,32 @@ def test_sourcing_errors_and_other_accounts(shop: Shop, other: Shop) -> None:
     assert other.ok("POST", "product/sourcing/query", json={"sourceIds": [sid]}) == []
 
 
+def test_sourcing_query_lists_every_request_without_ids(shop: Shop, other: Shop) -> None:
+    """CJ's MCP server (query_sourcing) may send no sourceIds: ``{}``, or
+    ``{"sourceStatuses": ["processing"], "pageNum": 1, "pageSize": 20}``; it needs a success
+    envelope and prints ``data``."""
+    first = _source(shop, "magnetic phone case")
+    shop.sim.clock.advance(3_600)  # the first is PROCESSING now
+    second = _source(shop, "quantum flux capacitor")
+    _source(other, "phone case")
+    every = shop.post("product/sourcing/query", {})
+    assert (every["code"], every["result"]) == (200, True)
+    assert [r["cjSourcingId"] for r in every["data"]] == [second, first]  # newest first
+    busy = shop.ok("POST", "product/sourcing/query",
+                   json={"sourceStatuses": ["processing"], "pageNum": 1, "pageSize": 20})
+    assert [(r["cjSourcingId"], r["sourceStatusStr"]) for r in busy] == [(first, "PROCESSING")]
+    assert [r["cjSourcingId"] for r in shop.ok("POST", "product/sourcing/query", json={
+        "sourceStatuses": ["PENDING", "2"]})] == [second, first]
+    shop.sim.clock.advance(3 * DAY)
+    done = shop.ok("POST", "product/sourcing/query", json={"sourceStatuses": ["finished"]})
+    assert {r["sourceStatusStr"] for r in done} == {"FOUND", "FAILED"} and len(done) == 2
+    assert shop.ok("POST", "product/sourcing/query", json={"sourceStatuses": ["cancelled"]}) == []
+    paged = shop.ok("POST", "product/sourcing/query", json={"pageNum": 2, "pageSize": 1})
+    assert [r["cjSourcingId"] for r in paged] == [first]
+    assert shop.post("product/sourcing/query", {"sourceStatuses": ["lost"]})["code"] == 1600300
+    assert shop.post("product/sourcing/query", {"pageSize": 101})["code"] == 1600300
+
+
 def test_sourcing_timings_are_domain_options() -> None:
     sim = new_sim(domain_options={"sourcing_accept_s": 10, "sourcing_done_s": 20})
     try:
