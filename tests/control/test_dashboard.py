@@ -7,8 +7,6 @@ One browser for the module. Without Chromium the tests skip, saying why, except 
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,30 +16,10 @@ import requests
 
 from cjsim import Simulator
 from cjsim.server import BackgroundServer
+from tests.chromium import require_chromium, start_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+require_chromium("the dashboard's browser tests")
 
-
-def _why_no_browser() -> str | None:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e '.[test]')"
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not os.access(path, os.X_OK):
-            return f"{path} not found (apt-get install chromium chromium-driver)"
-    return None
-
-
-_missing = _why_no_browser()
-if _missing is not None:
-    if os.environ.get("CJSIM_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"CJSIM_REQUIRE_BROWSER=1 but {_missing}", pytrace=False)
-    pytest.skip(f"the dashboard's browser tests need headless Chromium: {_missing}", allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 
@@ -56,14 +34,7 @@ def account(email: str, level: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1400,1600", "--disable-extensions", "--no-first-run"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    # the system chromedriver: Selenium Manager must never download one
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium("--window-size=1400,1600")
     yield driver
     driver.quit()
 
