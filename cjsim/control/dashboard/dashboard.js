@@ -58,7 +58,11 @@
     const response = await fetch(API + path, init);
     let data = null;
     try { data = await response.json(); } catch (e) { data = null; }
-    if (response.status === 401) $("token-form").classList.remove("hidden");
+    // ask for the token only if this call was sent with the current one (a stale 401, sent
+    // before the token was given, must not bring the form back)
+    if (response.status === 401 && sessionStorage.getItem(TOKEN_KEY) === token) {
+      $("token-form").classList.remove("hidden");
+    }
     if (!response.ok) throw new HttpError(response.status, (data && data.error) || ("HTTP " + response.status));
     return data;
   }
