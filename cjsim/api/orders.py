@@ -10,7 +10,7 @@ from cjsim.api.products import P1
 from cjsim.call import Call
 from cjsim.domain import order_views as views
 from cjsim.domain.orders import create_answer
-from cjsim.errors import illegal
+from cjsim.errors import CJError, illegal
 from cjsim.money import money
 from cjsim.params import INT32_MAX, INT32_MIN, Field
 from cjsim.routes import Route, route
@@ -86,6 +86,21 @@ def order_list(call: Call) -> dict[str, Any]:
 def order_detail(call: Call) -> dict[str, Any]:
     doc = call.sim.domain.orders.find(call.open_id, call.params["orderId"])
     return views.detail(doc, call.now_us, call.params.get("features", ()))
+
+
+def order_detail_batch(call: Call) -> list[dict[str, Any]]:
+    """getOrderDetailBatch: getOrderDetail of each id (CJ order id or orderNumber), in request
+    order; an id that is no order of the caller's is left out (docs/interfaces.md, "Orders")."""
+    orders = call.sim.domain.orders
+    found: dict[str, dict[str, Any]] = {}
+    for ref in call.params["orderIds"]:
+        try:
+            doc = orders.find(call.open_id, ref)
+        except CJError:
+            continue
+        found.setdefault(doc["orderId"], doc)  # an order named twice is answered once
+    features = call.params.get("features", ())
+    return [views.detail(doc, call.now_us, features) for doc in found.values()]
 
 
 def delete_order(call: Call) -> str:
@@ -223,6 +238,11 @@ ROWS: list[Route] = [
           Field("features", "list", max_len=20),
           data=ORDER_DETAIL, errors=(1603100,),
           family="orders", summary="One order by CJ order id or the client's orderNumber."),
+    route("shopping/order/getOrderDetailBatch", "POST", order_detail_batch,
+          Field("orderIds", "list", required=True, min_len=1, max_len=100),
+          Field("features", "list", max_len=20),
+          data=arr(ORDER_DETAIL), family="orders",
+          summary="getOrderDetail of up to 100 orders; ids of no order of the caller's are left out."),
     route("shopping/order/deleteOrder", "DELETE", delete_order, ORDER_ID,
           data=STR, errors=(1603002, 1603100),
           family="orders", summary="Cancel a CREATED or IN_CART order; its stock is released."),

@@ -145,3 +145,32 @@ def test_change_warehouse_through_the_live_server(shop: Shop) -> None:
         assert shown["storageId"] == SHENZHEN
         bad = cj.call("POST", PATH, body={"orderCode": order_id})
         assert bad["code"] == 1600300 and bad["result"] is False
+
+
+# -- getOrderDetailBatch (the same family of order interfaces, shopping.html) ---------------------
+
+BATCH = "shopping/order/getOrderDetailBatch"
+
+
+def test_order_detail_batch_answers_each_known_order_in_request_order(shop: Shop, other: Shop) -> None:
+    vid = shop.demo_vid()
+    first, second = shop.created(vid), shop.paid(vid)
+    foreign = other.created(vid)
+    number = detail(shop, first)["orderNum"]
+    got = shop.ok("POST", BATCH, json={"orderIds": [second, "404", foreign, number, first]})
+    assert [d["orderId"] for d in got] == [second, first]  # by id, by orderNumber; once each
+    assert got[0] == detail(shop, second)
+    assert shop.ok("POST", BATCH, json={"orderIds": ["404"]}) == []
+
+
+@pytest.mark.parametrize("body", [{}, {"orderIds": []}, {"orderIds": [{"a": 1}]},
+                                  {"orderIds": [str(i) for i in range(101)]}])
+def test_order_detail_batch_bad_shapes_are_1600300(shop: Shop, body: Any) -> None:
+    assert shop.call("POST", BATCH, json=body)["code"] == 1600300
+
+
+def test_order_detail_batch_through_the_live_server(shop: Shop) -> None:
+    order_id = shop.created(shop.demo_vid())
+    with live(shop) as cj:
+        got = cj.ok("POST", BATCH, body={"orderIds": [order_id]})
+        assert [d["orderId"] for d in got] == [order_id]
