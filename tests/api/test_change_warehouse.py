@@ -174,3 +174,19 @@ def test_order_detail_batch_through_the_live_server(shop: Shop) -> None:
     with live(shop) as cj:
         got = cj.ok("POST", BATCH, body={"orderIds": [order_id]})
         assert [d["orderId"] for d in got] == [order_id]
+
+
+def test_the_change_sends_an_order_update_and_the_moved_stock(shop: Shop) -> None:
+    from tests.shop import Receiver, count
+
+    vid = shop.demo_vid()
+    order_id = shop.created(vid, storageId=YIWU)
+    with Receiver() as receiver:
+        shop.enable(receiver.url, "order", "stock")
+        shop.ok("POST", PATH, json={"orderCode": order_id, "storageId": SHENZHEN})
+        receiver.wait_for(lambda got: count("ORDER", "UPDATE")(got) and count("STOCK")(got))
+        [update] = receiver.bodies("ORDER")
+        assert (update["params"]["cjOrderId"], update["params"]["orderStatus"]) == (order_id, "CREATED")
+        [stock] = receiver.bodies("STOCK")
+        china = {row["countryCode"]: row["storageNum"] for row in stock["params"][vid]}["CN"]
+        assert china == sum(levels(shop, vid)[s] for s in (YIWU, SHENZHEN))
