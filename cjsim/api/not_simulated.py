@@ -46,9 +46,6 @@ NOT_SIMULATED: Mapping[str, str] = MappingProxyType({PREFIX + path: why for path
     "product/packaging/connection/variantConditionPackList": _PACKAGING,
     "product/queryVideosByProductId": _MEDIA,
     "storehouseCenterWeb/syncStorehouseVideoRequests": _MEDIA,
-    # logistics
-    "logistic/unavailableShippingMethods": ("CJ's reasons for excluding a shipping line are not "
-                                            "modelled; freightCalculateTip lists the lines that do ship"),
     # orders
     "shopping/order/getOrderLogisticsInfo": ("platform-logistics orders (the shop's own carrier) "
                                              "are not modelled; trackInfo covers CJ's parcels"),
