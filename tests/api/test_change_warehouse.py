@@ -190,3 +190,24 @@ def test_the_change_sends_an_order_update_and_the_moved_stock(shop: Shop) -> Non
         [stock] = receiver.bodies("STOCK")
         china = {row["countryCode"]: row["storageNum"] for row in stock["params"][vid]}["CN"]
         assert china == sum(levels(shop, vid)[s] for s in (YIWU, SHENZHEN))
+
+
+def test_private_units_move_too_the_new_storage_s_first(shop: Shop) -> None:
+    """The account's own units in the old storage go back to it; those in the new one are
+    taken before CJ's public stock there."""
+    vid = shop.demo_vid()
+    shop.sim.add_private_stock(shop.open_id, vid, YIWU, 1)
+    shop.sim.add_private_stock(shop.open_id, vid, SHENZHEN, 5)
+    public = levels(shop, vid)
+
+    def own() -> dict[str, int]:
+        rows = shop.ok("POST", "product/stock/privateInventory/querySkuListByProductId",
+                       json={"productId": shop.sim.catalogue.find_variant(vid)[0].pid})  # type: ignore[index]
+        return {s["storageId"]: s["quantity"] for s in rows[0]["storageList"]}
+
+    order_id = shop.created(vid, storageId=YIWU)  # 2 units: 1 own + 1 public in Yiwu
+    assert own() == {YIWU: 0, SHENZHEN: 5}
+    assert levels(shop, vid)[YIWU] == public[YIWU] - 1
+    shop.ok("POST", PATH, json={"orderCode": order_id, "storageId": SHENZHEN})
+    assert own() == {YIWU: 1, SHENZHEN: 3}  # both units from the account's own there
+    assert levels(shop, vid) == public  # no public unit is held any more
