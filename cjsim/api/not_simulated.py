@@ -45,7 +45,6 @@ NOT_SIMULATED: Mapping[str, str] = MappingProxyType({PREFIX + path: why for path
     "product/packaging/connection/delete": _PACKAGING,
     "product/packaging/connection/variantConditionPackList": _PACKAGING,
     "product/queryVideosByProductId": _MEDIA,
-    "storehouseCenterWeb/syncStorehouseVideoRequests": _MEDIA,
     # orders
     "shopping/order/getOrderLogisticsInfo": ("platform-logistics orders (the shop's own carrier) "
                                              "are not modelled; trackInfo covers CJ's parcels"),
