@@ -1,6 +1,7 @@
 """One CJ request, top to bottom (docs/rules.md, "Order of checks").
 
-    known path (1600101) -> online (1600100) -> scenario faults -> per-IP limit (R1)
+    known path (1600101; 1600100 for one CJ documents but not simulated)
+    -> online (1600100) -> scenario faults -> per-IP limit (R1)
     -> method and body shape (1600300) -> token (1600002/1600001)
     -> limits: login, daily, quotas, account QPS, interface QPS (1600200/1600201)
     -> parameters (1600300) -> handler -> envelope -> journal
@@ -198,6 +199,9 @@ class Pipeline:
             # accounts, tokens and interfaces before the checks): read them afresh
             call.opened, call.opened_spaces = {}, {}
         if route is None:
+            why = sim.routes.not_simulated.get(call.path)
+            if why is not None:  # documented by CJ, not simulated: "offline", not "not found"
+                raise CJError(1600100, detail=f"not simulated: {why}", reason="not-simulated")
             raise CJError(1600101, reason="unknown-path")
         call.route = route
         sim.interfaces.ensure_online(call.path, call.now_us, call.read)

@@ -60,6 +60,9 @@ class Route:
 @dataclass
 class RouteTable:
     routes: dict[str, Route] = field(default_factory=dict)
+    # paths CJ documents that are not simulated -> why (cjsim/api/not_simulated.py): they
+    # answer 1600100, not 1600101
+    not_simulated: dict[str, str] = field(default_factory=dict)
 
     def add(self, route: Route) -> None:
         if route.path in self.routes:
@@ -106,5 +109,9 @@ def build_table(rows: Iterable[Route]) -> RouteTable:
 def default_table() -> RouteTable:
     """Every endpoint the simulator serves (docs/endpoints.md)."""
     from cjsim.api import ROWS
+    from cjsim.api.not_simulated import NOT_SIMULATED
 
-    return build_table(ROWS)
+    table = build_table(ROWS)
+    table.not_simulated = {path: why for path, why in NOT_SIMULATED.items()
+                           if path not in table.routes}
+    return table

@@ -305,7 +305,8 @@ class Simulator:
 
         The next answers reflect it, in every worker on this store, until :meth:`reset`.
         ValueError for a bad change, LookupError for an unknown pid. Returns the product's
-        accumulated change (see ``cjsim/domain/catalogue/changes.py``)."""
+        accumulated change (see ``cjsim/domain/catalogue/changes.py``). Its PRODUCT, VARIANT
+        and STOCK messages go to the product's subscribers (webhook/product/subscribe)."""
         return self.domain.change_product(pid, change)
 
     def add_private_stock(self, open_id: int, vid: str, storage: str, units: int) -> dict[str, Any]:

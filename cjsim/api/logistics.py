@@ -1,5 +1,6 @@
-"""logistic/freightCalculate, freightCalculateTip, partnerFreightCalculate, getSupplierLogisticsTemplate,
-trackInfo (+ the deprecated getTrackInfo) (docs/endpoints.md, "logistics"; docs/interfaces.md)."""
+"""logistic/freightCalculate, freightCalculateTip, unavailableShippingMethods, partnerFreightCalculate,
+getSupplierLogisticsTemplate, trackInfo (+ the deprecated getTrackInfo) (docs/endpoints.md,
+"logistics"; docs/interfaces.md)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,12 @@ def freight_tip(call: Call) -> list[dict[str, Any]]:
                        cny_rate=options.cny_rate, ship_delay_s=options.ship_delay_s)
 
 
+def unavailable_methods(call: Call) -> dict[str, Any]:
+    options = call.sim.domain.options
+    return freight.unavailable(call.sim.domain.catalogue, call.params["reqDTOS"], call.now_us,
+                               cny_rate=options.cny_rate, ship_delay_s=options.ship_delay_s)
+
+
 def partner_freight(call: Call) -> list[dict[str, Any]]:
     options = call.sim.domain.options
     return freight.partner(call.sim.domain.catalogue, call.params, call.now_us,
@@ -62,6 +69,9 @@ TIP = arr(obj({"reqIndex": INT, "srcAreaCode": STR, "destAreaCode": STR, "logist
                "optionName": STR, "weight": INT, "volume": maybe(NUM), "postage": NUM,
                "postageCNY": NUM, "totalPostage": NUM, "currency": STR, "arrivalTime": STR,
                "arrivalEstimate": _ESTIMATE}))
+UNAVAILABLE = obj({"availableList": TIP, "unavailableList": arr(obj({
+    "reqIndex": INT, "srcAreaCode": STR, "destAreaCode": STR, "logisticName": STR,
+    "optionName": STR, "reason": STR}))})
 PARTNER = arr(obj({"logisticName": STR, "logisticPrice": NUM, "logisticPriceCn": NUM,
                    "logisticAging": STR, "taxesFee": NUM, "clearanceOperationFee": NUM,
                    "totalPostageFee": NUM, "orderNumber": STR, "weight": INT,
@@ -109,6 +119,10 @@ ROWS: list[Route] = [
           Field("reqDTOS", "objects", required=True, min_len=1, max_len=20, items=_TIP_REQ),
           data=TIP, errors=(1602000, 1602001),
           family="logistics", summary="Lines, prices and delivery windows of one or more routes."),
+    route("logistic/unavailableShippingMethods", "POST", unavailable_methods,
+          Field("reqDTOS", "objects", required=True, min_len=1, max_len=20, items=_TIP_REQ),
+          data=UNAVAILABLE, errors=(1602000, 1602001), family="logistics",
+          summary="freightCalculateTip's body: the lines that ship, and the others with why not."),
     route("logistic/partnerFreightCalculate", "POST", partner_freight,
           Field("orderNumber", "str", required=True, max_len=40),
           Field("shippingCountryCode", "country", required=True),

@@ -10,6 +10,8 @@ from cjsim.api.products import P1
 from cjsim.call import Call
 from cjsim.domain import order_views as views
 from cjsim.domain.orders import create_answer
+from cjsim.errors import CJError, illegal
+from cjsim.money import money
 from cjsim.params import INT32_MAX, INT32_MIN, Field
 from cjsim.routes import Route, route
 from cjsim.shapes import BOOL, INT, NUM, STR, arr, maybe, obj
@@ -86,6 +88,21 @@ def order_detail(call: Call) -> dict[str, Any]:
     return views.detail(doc, call.now_us, call.params.get("features", ()))
 
 
+def order_detail_batch(call: Call) -> list[dict[str, Any]]:
+    """getOrderDetailBatch: getOrderDetail of each id (CJ order id or orderNumber), in request
+    order; an id that is no order of the caller's is left out (docs/interfaces.md, "Orders")."""
+    orders = call.sim.domain.orders
+    found: dict[str, dict[str, Any]] = {}
+    for ref in call.params["orderIds"]:
+        try:
+            doc = orders.find(call.open_id, ref)
+        except CJError:
+            continue
+        found.setdefault(doc["orderId"], doc)  # an order named twice is answered once
+    features = call.params.get("features", ())
+    return [views.detail(doc, call.now_us, features) for doc in found.values()]
+
+
 def delete_order(call: Call) -> str:
     return call.sim.domain.orders.delete(call.open_id, call.params["orderId"], call.now_us)
 
@@ -106,6 +123,27 @@ def add_cart_confirm(call: Call) -> dict[str, Any]:
 def save_parent_order(call: Call) -> dict[str, Any]:
     return call.sim.domain.orders.parent_order(call.open_id, call.params["shipmentOrderId"],
                                                call.now_us)
+
+
+def change_warehouse(call: Call) -> dict[str, Any]:
+    """changeWarehouse: ``orderCode`` (CJ's clients; ``orderId`` accepted too) and the new
+    ``storageId`` (docs/interfaces.md, "Orders")."""
+    p = call.params
+    ref = p.get("orderCode") or p.get("orderId")
+    if not ref or not ref.strip():
+        raise illegal("orderCode is required (the CJ order id or code)", reason="missing-param",
+                      param="orderCode")
+    doc = call.sim.domain.orders.change_warehouse(call.open_id, ref, call.now_us,
+                                                  storage_id=p["storageId"])
+    return {"orderId": doc["orderId"], "orderCode": views.cj_order_code(doc),
+            "fromCountryCode": doc["fromCountryCode"], "storageId": doc["storageId"],
+            "storageName": doc["storageName"], "postageAmount": money(doc["postageAmount"]),
+            "orderAmount": money(doc["orderAmount"])}
+
+
+CHANGED_WAREHOUSE = obj({"orderId": STR, "orderCode": maybe(STR), "fromCountryCode": STR,
+                         "storageId": STR, "storageName": STR, "postageAmount": NUM,
+                         "orderAmount": NUM})
 
 
 def upload_waybill(call: Call) -> dict[str, Any]:
@@ -200,11 +238,21 @@ ROWS: list[Route] = [
           Field("features", "list", max_len=20),
           data=ORDER_DETAIL, errors=(1603100,),
           family="orders", summary="One order by CJ order id or the client's orderNumber."),
+    route("shopping/order/getOrderDetailBatch", "POST", order_detail_batch,
+          Field("orderIds", "list", required=True, min_len=1, max_len=100),
+          Field("features", "list", max_len=20),
+          data=arr(ORDER_DETAIL), family="orders",
+          summary="getOrderDetail of up to 100 orders; ids of no order of the caller's are left out."),
     route("shopping/order/deleteOrder", "DELETE", delete_order, ORDER_ID,
           data=STR, errors=(1603002, 1603100),
           family="orders", summary="Cancel a CREATED or IN_CART order; its stock is released."),
     route("shopping/order/confirmOrder", "PATCH", confirm_order, ORDER_ID,
           data=STR, errors=(1603001, 1603100), family="orders", summary="CREATED -> UNPAID."),
+    route("shopping/order/changeWarehouse", "POST", change_warehouse,
+          Field("orderCode", "str", max_len=200), Field("orderId", "str", max_len=200),
+          Field("storageId", "str", required=True, max_len=200),
+          data=CHANGED_WAREHOUSE, errors=(1603000, 1603100, 1605000), family="orders",
+          summary="Ship an order not paid yet from another storage (its reservation moves)."),
     route("shopping/order/addCart", "POST", add_cart, _IDS,
           data=CART, errors=(1603100,), family="orders", summary="CREATED orders -> IN_CART."),
     route("shopping/order/addCartConfirm", "POST", add_cart_confirm, _IDS,

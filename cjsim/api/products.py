@@ -271,4 +271,8 @@ ROWS: list[Route] = [
           data=SOURCINGS,
           family="my-products",
           summary="Status of sourcing requests (PENDING .. FOUND/FAILED); all, paged, without sourceIds."),
+    route("product/sourcing/queryList", "GET", sourcing_query,
+          Field("sourceIds", "list", required=True, min_len=1, max_len=100),
+          data=SOURCINGS, family="my-products",
+          summary="sourcing/query as a GET (repeated or comma-joined sourceIds); unknown ids are left out."),
 ]

@@ -80,6 +80,29 @@ def tip(cat: Catalogue, requests: Sequence[Mapping[str, Any]], now_us: int, *,
     return rows
 
 
+def line_names() -> list[str]:
+    """Every shipping line the route table knows, in table order."""
+    table = lg.DEFAULT_ROUTES
+    return list(dict.fromkeys(r.line.name for a, b in table.pairs() for r in table.routes(a, b)))
+
+
+def unavailable(cat: Catalogue, requests: Sequence[Mapping[str, Any]], now_us: int, *,
+                cny_rate: Decimal, ship_delay_s: int) -> dict[str, Any]:
+    """unavailableShippingMethods: freightCalculateTip's rows as ``availableList``, and every
+    other line the simulator knows as ``unavailableList`` with the reason (the one reason a
+    line is missing here: it does not run that route)."""
+    available = tip(cat, requests, now_us, cny_rate=cny_rate, ship_delay_s=ship_delay_s)
+    names, missing = line_names(), []
+    for index, req in enumerate(requests):
+        start, end = req["srcAreaCode"].upper(), req["destAreaCode"].upper()
+        offered = {r.line.name for r in lg.DEFAULT_ROUTES.routes(start, end)}
+        missing += [{"reqIndex": index, "srcAreaCode": start, "destAreaCode": end,
+                     "logisticName": name, "optionName": name,
+                     "reason": f"{name} does not ship from {start} to {end}"}
+                    for name in names if name not in offered]
+    return {"availableList": available, "unavailableList": missing}
+
+
 def partner(cat: Catalogue, p: Mapping[str, Any], now_us: int, *, cny_rate: Decimal,
             ship_delay_s: int) -> list[dict[str, Any]]:
     """The freight of an order-to-be (its address and lines): every line of the route, or only

@@ -475,6 +475,20 @@ class Orders:
             raise CJError(1603100, detail=f"orderId {order_id}")
         return doc
 
+    def _load_ref(self, tx: Txn, open_id: int, ref: str) -> Doc:
+        """An order by CJ order id, CJ order code (``CJ`` + the id) or the client's
+        orderNumber; 1603100 when none is the caller's."""
+        key = ref.strip()
+        doc = tx.get(orders_ns(open_id), key)
+        if doc is None and key[:2].upper() == "CJ":
+            doc = tx.get(orders_ns(open_id), key[2:])
+        if doc is None:
+            number = tx.get(numbers_ns(open_id), key)
+            doc = tx.get(orders_ns(open_id), number["orderId"]) if number else None
+        if doc is None:
+            raise CJError(1603100, detail=f"orderCode {ref}")
+        return doc
+
     def _load_all(self, tx: Txn, open_id: int, order_ids: Sequence[str]) -> list[Doc]:
         """Every id must exist (1603100, nothing changes); duplicates count once."""
         return [self._load(tx, open_id, oid) for oid in dict.fromkeys(o.strip() for o in order_ids)]
@@ -578,6 +592,58 @@ class Orders:
                 "logisticsName": new["logisticsName"],
                 "fileName": (new["file"] or {}).get("filename"),
                 "updateDate": views.utc_text(now_us)}
+
+    def change_warehouse(self, open_id: int, order_id: str, now_us: int, *,
+                         storage_id: str) -> Doc:
+        """changeWarehouse: an order CJ has not been paid for yet (CREATED, IN_CART, UNPAID)
+        ships from another storage. Its reservation moves there in one transaction: the old
+        storage's units are released, the new one's held (1603000 when it has too few, and
+        nothing changes). Another country re-prices the postage on the same logistic line
+        (1605000 when that line does not start there). Same storage: nothing to do."""
+        from cjsim.domain.catalogue.warehouses import storage
+
+        target = storage(storage_id)
+        if target is None:
+            raise illegal(f"storageId {storage_id} is no CJ storage (warehouse info not found)",
+                          reason="unknown-storage")
+        cat = self._catalogue()
+        with self.store.transaction() as tx:
+            doc = self._load_ref(tx, open_id, order_id)
+            status = views.status_at(doc, now_us)
+            if status not in (CREATED, IN_CART, UNPAID):
+                raise illegal(f"order {order_id} is {status}: only an order not paid yet "
+                              "(CREATED, IN_CART, UNPAID) can change its warehouse",
+                              reason="order:warehouse-fixed")
+            if doc.get("storageId") == target.id:
+                return doc
+            start, to = target.country, doc["shipping"]["countryCode"]
+            postage = lg.line_price(start, to, doc["logisticName"], doc["weight"])
+            _release(tx, doc, now_us)  # the old storage's units go back first
+            held = reserved_in(tx)
+            needs: dict[str, int] = {}
+            for line in doc["lines"]:
+                needs[line["vid"]] = needs.get(line["vid"], 0) + line["quantity"]
+            allocation: list[list[Any]] = []
+            taken: list[list[Any]] = []
+            for vid, qty in needs.items():  # the account's private units there go first
+                own = min(qty, private.available(tx, open_id, vid, [target.id]))
+                if own:
+                    taken += private.take(tx, open_id, vid, [target.id], own, now_us,
+                                          doc["orderId"])
+                if qty - own:
+                    allocation += [[vid, sid, units] for sid, units
+                                   in _allocate(cat, vid, start, qty - own, held, target)]
+            total = money(money(doc["productAmount"]) + postage)
+            doc = {**doc, "fromCountryCode": start, "storageId": target.id,
+                   "storageName": target.name, "allocation": allocation,
+                   "privateAllocation": taken, "postageAmount": money_str(postage),
+                   "orderAmount": money_str(total), "updatedUs": now_us}
+            _shift_stock(tx, doc, +1)
+            tx.put(orders_ns(open_id), doc["orderId"], doc)
+        message = Message("ORDER", "UPDATE", views.order_params(doc, now_us),
+                          f"order:{doc['orderId']}:storage:{target.id}:{now_us}", open_id)
+        self._after([message], [doc], f"{doc['orderId']}:warehouse:{now_us}")
+        return doc
 
     # -- paying ----------------------------------------------------------------------------
     def pay(self, open_id: int, order_id: str, now_us: int) -> str:

@@ -1,10 +1,11 @@
 """The webhook messages of a catalogue change: PRODUCT, VARIANT and STOCK (cj-api §8.4).
 
 Why a module of its own: a change of the catalogue (control API, ``Simulator.change_product``,
-a scenario timeline) is the one place where CJ would announce a product event, and the product
-webhook subscriptions (``webhook/product/subscribe``) will choose recipients later on top of
-these same messages. Messages belong to no single account (``open_id`` None): every account
-whose ``product`` (PRODUCT, VARIANT) or ``stock`` (STOCK) topic is enabled receives them.
+a scenario timeline) is the one place where CJ would announce a product event. The messages
+built here belong to no account yet; ``Domain.product_changed`` addresses a copy to each
+subscriber of the product (``webhook/product/subscribe``: the pid or subscribeAll), and it
+reaches that account only on a topic it enabled (``product`` for PRODUCT and VARIANT,
+``stock`` for STOCK).
 
 Params follow CJ's samples: ``null`` for what did not change, ``fields`` naming what did.
 """

@@ -16,6 +16,7 @@ import secrets
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
@@ -146,13 +147,18 @@ class Domain:
     def product_changed(self, before: Catalogue, after: Catalogue, pid: str,
                         change: dict[str, Any], version: str) -> None:
         """The hook of a catalogue change: the PRODUCT, VARIANT and STOCK messages of CJ's
-        webhooks, to every account whose product / stock topic is enabled."""
+        webhooks, to the product's subscribers (webhook/product/subscribe: the pid, or
+        subscribeAll), each only on a topic it enabled (``product`` / ``stock``), as CJ does."""
         from cjsim.domain.product_events import change_messages
 
+        subscribers = self.subscriptions.subscribers(pid)
+        if not subscribers:
+            return
         messages = change_messages(before, after, pid, change, f"catalogue:{version}",
                                    self.reserved())
         if messages:
-            self.webhooks.send(messages)
+            self.webhooks.send([replace(m, open_id=open_id)
+                                for open_id in subscribers for m in messages])
 
     @property
     def catalogue_built(self) -> bool:

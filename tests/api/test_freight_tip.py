@@ -116,3 +116,36 @@ def test_full_logistics_flow_through_the_live_server(shop: Shop) -> None:
         created = cj.ok("POST", "shopping/order/createOrderV2", body=body)
         assert created["postageAmount"] == partner["logisticPrice"]
         cj.ok("POST", "logistic/getSupplierLogisticsTemplate", body={"skuList": [DEMO_SKU]})
+
+
+UNAVAILABLE = "logistic/unavailableShippingMethods"
+
+
+def test_unavailable_methods_split_every_line_into_shipping_and_not(shop: Shop) -> None:
+    reqs = [tip_req(), tip_req(srcAreaCode="US", destAreaCode="US")]
+    got = shop.ok("POST", UNAVAILABLE, json={"reqDTOS": reqs})
+    tip = shop.ok("POST", "logistic/freightCalculateTip", json={"reqDTOS": reqs})
+    assert [{k: v for k, v in r.items() if k != "arrivalEstimate"} for r in got["availableList"]] == [
+        {k: v for k, v in r.items() if k != "arrivalEstimate"} for r in tip]
+    for index in (0, 1):
+        shipping = {r["logisticName"] for r in got["availableList"] if r["reqIndex"] == index}
+        missing = [r for r in got["unavailableList"] if r["reqIndex"] == index]
+        names = {r["logisticName"] for r in missing}
+        assert shipping and names and not shipping & names
+        assert all(r["reason"].endswith(f"from {reqs[index]['srcAreaCode']} to US") for r in missing)
+    # a line the US route lacks is explained, and ordering on it is 1605000 (the same table)
+    line = next(r["logisticName"] for r in got["unavailableList"] if r["reqIndex"] == 1)
+    answer = shop.create(shop.demo_vid(), fromCountryCode="US", logisticName=line)
+    assert answer["code"] == 1605000
+
+
+def test_unavailable_methods_bad_shapes_are_1600300(shop: Shop) -> None:
+    assert shop.post(UNAVAILABLE, {})["code"] == 1600300
+    assert shop.post(UNAVAILABLE, {"reqDTOS": [tip_req(weight=-1)]})["code"] == 1600300
+    assert shop.post(UNAVAILABLE, {"reqDTOS": [tip_req(destAreaCode="ZZ")]})["code"] == 1600300
+
+
+def test_unavailable_methods_through_the_live_server(shop: Shop) -> None:
+    with live(shop) as cj:
+        got = cj.ok("POST", UNAVAILABLE, body={"reqDTOS": [tip_req()]})
+        assert got["availableList"] and got["unavailableList"]

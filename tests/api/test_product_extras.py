@@ -252,3 +252,18 @@ def test_full_flow_over_http_sourcing_to_order() -> None:
             assert order["orderId"]
     finally:
         sim.close()
+
+
+def test_sourcing_query_list_is_the_get_form_of_sourcing_query(shop: Shop, other: Shop) -> None:
+    first, second = _source(shop, "phone case"), _source(shop, "quantum flux capacitor")
+    listed = shop.ok("GET", "product/sourcing/queryList",
+                     query_string=[("sourceIds", second), ("sourceIds", "nope"), ("sourceIds", first)])
+    assert [s["cjSourcingId"] for s in listed] == [second, first]
+    assert listed[1] == _status(shop, first)
+    joined = shop.ok("GET", "product/sourcing/queryList", query_string={"sourceIds": f"{first},{second}"})
+    assert [s["cjSourcingId"] for s in joined] == [first, second]
+    assert other.ok("GET", "product/sourcing/queryList", query_string={"sourceIds": first}) == []
+    assert shop.get("product/sourcing/queryList")["code"] == 1600300
+    too_many = ",".join(f"s{i}" for i in range(101))
+    assert shop.get("product/sourcing/queryList", sourceIds=too_many)["code"] == 1600300
+    assert shop.post("product/sourcing/queryList", {"sourceIds": [first]})["code"] == 1600300

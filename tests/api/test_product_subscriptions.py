@@ -105,3 +105,32 @@ def test_full_subscription_flow_through_the_live_server(shop: Shop, receiver: Re
         cj.sim.domain.notify_product_change(pid, product={"productDescription": "<p>newer</p>"}, event="live2")
         time.sleep(0.2)
         assert len(receiver.bodies("PRODUCT")) == 1
+
+
+def test_a_catalogue_change_reaches_only_the_products_subscribers(shop: Shop, other: Shop) -> None:
+    """PATCH /__cjsim/products/<pid> (``sim.change_product``): both accounts enabled the
+    topics, only ``shop`` subscribed to the product, so only ``shop`` hears of it; a later
+    subscribeAll brings ``other`` in."""
+    product = shop.sim.domain.catalogue.products[0]
+    vid = product.variants[0].vid
+    with Receiver() as mine, Receiver() as theirs:
+        shop.enable(mine.url, "product", "stock")
+        other.enable(theirs.url, "product", "stock")
+        shop.ok("POST", "webhook/product/subscribe", json={"productIds": [product.pid]})
+        other.ok("POST", "webhook/product/subscribe",
+                 json={"productIds": [shop.sim.domain.catalogue.products[1].pid]})
+        shop.sim.change_product(product.pid, {"sellPrice": 7, "variants": {
+            vid: {"stock": {"US": 5}}}})
+        got = mine.wait_for(lambda g: count("PRODUCT")(g) and count("VARIANT")(g)
+                            and count("STOCK")(g))
+        assert all(r.signed_by(shop.open_id) for r in got)
+        assert mine.bodies("PRODUCT")[0]["params"]["pid"] == product.pid
+        assert {r["countryCode"]: r["storageNum"]
+                for r in mine.bodies("STOCK")[0]["params"][vid]}["US"] == 5
+        time.sleep(0.3)  # the other account's deliveries would have left with these
+        assert theirs.bodies() == []
+        other.ok("POST", "webhook/product/subscribe", json={"subscribeAll": True})
+        shop.sim.change_product(product.pid, {"sellPrice": 8})
+        later = theirs.wait_for(count("PRODUCT"))
+        assert all(r.signed_by(other.open_id) for r in later)
+        assert theirs.bodies("PRODUCT")[0]["params"]["productSellPrice"] == 8.0

@@ -26,7 +26,7 @@ def _routes(shop: Shop) -> list[Route]:
 
 def test_random_input_to_every_shop_endpoint_answers_a_cj_code(shop: Shop) -> None:
     routes = _routes(shop)
-    assert len(routes) == 49  # §0.1 beyond auth and setting/get, storages, private stock (and its warehouse photos), the 2026 orders, logistics and webhook interfaces, ...
+    assert len(routes) == 53  # §0.1 beyond auth and setting/get, storages, private stock (and its warehouse photos), the 2026 orders (changeWarehouse, getOrderDetailBatch, sourcing/queryList, unavailableShippingMethods too), logistics and webhook interfaces, ...
     shop.sim.accounts.update(shop.open_id, {"imageSearch": True})  # queryProductsByImage too
 
     @settings(max_examples=350, deadline=None, suppress_health_check=list(HealthCheck))

@@ -196,6 +196,8 @@ def test_changes_send_product_variant_and_stock_messages() -> None:
         shop = shop_of(sim)
         shop.enable(receiver.url, "product", "stock")
         demo = _demo(shop)
+        # catalogue changes reach the product's subscribers only (docs/interfaces.md)
+        shop.ok("POST", "webhook/product/subscribe", json={"productIds": [demo["pid"]]})
         vid = demo["variants"][0]["vid"]
         sim.change_product(demo["pid"], {"sellPrice": 6, "variants": {vid: {"stock": {"US": 9}}}})
         receiver.wait_for(count("STOCK"))
