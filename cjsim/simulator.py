@@ -380,6 +380,13 @@ class Simulator:
         doc = (read or self.store.get)(WEBHOOKS_NS, str(open_id))
         return doc or {}
 
+    def record_calls(self, account: Account, path: str, count: int, now_us: int, *,
+                     role: str) -> None:
+        """Count ``count`` calls of ``account`` to ``path`` in the windows of the rules of
+        ``role`` (``"daily"``: calls made earlier today), as if they had been admitted."""
+        self.limiter.record(self._usage_subject(account, path, now_us), now_us, role=role,
+                            count=count)
+
     def _usage_subject(self, account: Account, path: str, now_us: int) -> Subject:
         return Subject("-", path, False, str(account.open_id), account.level,
                        account.verified, account.quotas,
