@@ -47,7 +47,7 @@ REASONS = {200: "OK", 400: "BAD REQUEST", 404: "NOT FOUND", 405: "METHOD NOT ALL
            500: "INTERNAL SERVER ERROR", 502: "BAD GATEWAY", 503: "SERVICE UNAVAILABLE"}
 
 StartResponse = Callable[..., Any]
-JOURNAL_SEQ = "journal"  # numbers the journal's entries (a request's journal id)
+JOURNAL_SEQ = "journal"  # the journal's log, whose sequence numbers its entries (a request's journal id)
 # what the envelope's exact catalogue message leaves out ("pageSize must be at most 200")
 DETAIL_HEADER = "X-CJSim-Detail"
 

@@ -15,7 +15,6 @@ from flask import Response, request
 from cjsim.app import json_response
 from cjsim.control import BadInput, _account_or_404, _body, _int_arg, _sim, blueprint
 from cjsim.domain import order_views as views
-from cjsim.domain.shops import AUTH_NS
 
 
 @blueprint.after_request
@@ -159,8 +158,8 @@ def authorize(auth_id: str) -> Response:
     asked) approves; 302 to the flow's redirectUri with ``code`` and ``state``, or the two as
     JSON when the flow named no redirectUri."""
     sim = _sim()
-    flow = sim.store.get(AUTH_NS, auth_id)
-    if flow is None or auth_id.startswith("code:"):
+    flow = sim.domain.shops.flow(auth_id)
+    if flow is None:
         return json_response({"error": f"no authorization {auth_id}"}, 404)
     user = request.args.get("openId")
     account = _account_or_404(user) if user else sim.accounts.get(flow["platform"])
