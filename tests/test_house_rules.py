@@ -171,3 +171,27 @@ def test_domain_methods_take_no_catch_all_keywords() -> None:
              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.args.kwarg
              and not (node.name == "build" and name == "cjsim/domain/options.py")]
     assert not found, found
+
+
+def _test_modules() -> Iterator[tuple[str, ast.Module]]:
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def test_only_tests_serve_spawns_cjsim_serve() -> None:
+    """One helper starts ``cjsim serve`` and reads its banner (tests/serve.py ``spawn``)."""
+    found = []
+    for name, tree in _test_modules():
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "Popen" and "'serve'" in ast.dump(node)
+                    and name != "tests/serve.py"):
+                found.append(f"{name}:{node.lineno}")
+    assert not found, found
+
+
+def test_only_the_shared_fixture_parametrises_the_store() -> None:
+    """Tests run on every store through ``store_kind`` (tests/conftest.py, EVERY_STORE)."""
+    found = [f"{name}:{node.lineno}" for name, tree in _test_modules() if name != "tests/conftest.py"
+             for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == "STORE_KINDS"]
+    assert not found, found
