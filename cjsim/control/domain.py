@@ -101,13 +101,18 @@ def catalogue() -> Response:
     return json_response(_sim().catalogue.to_dict())
 
 
+def _not_found(exc: LookupError) -> Response:
+    """404 with what was not found (a KeyError's own text, not its repr)."""
+    return json_response({"error": str(exc.args[0]) if exc.args else str(exc)}, 404)
+
+
 @blueprint.patch("/products/<pid>")
 def change_product(pid: str) -> Response:
     """Change a product's shelf status, prices or stock (``Simulator.change_product``)."""
     try:
         out = _sim().change_product(pid, _body())
     except LookupError as exc:
-        return json_response({"error": str(exc.args[0]) if exc.args else str(exc)}, 404)
+        return _not_found(exc)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     return json_response(out)
@@ -128,7 +133,7 @@ def add_private_stock(open_id: str) -> Response:
     try:
         row = _sim().add_private_stock(int(open_id), vid, where, units)
     except LookupError as exc:
-        return json_response({"error": str(exc.args[0]) if exc.args else str(exc)}, 404)
+        return _not_found(exc)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     return json_response(row)
