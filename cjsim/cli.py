@@ -59,13 +59,12 @@ def _instant(text: str) -> str:
 
 
 def _zone(text: str) -> str:
-    from zoneinfo import ZoneInfo
+    from cjsim.clock import check_zone
 
     try:
-        ZoneInfo(text)
-    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        raise argparse.ArgumentTypeError(f"unknown time zone {text!r} (e.g. Asia/Shanghai)") from None
-    return text
+        return check_zone(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (e.g. Asia/Shanghai)") from None
 
 
 def _account(text: str) -> str:

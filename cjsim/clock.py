@@ -35,6 +35,20 @@ _UNIT_US = {"ms": 1_000, "s": US, "m": 60 * US, "h": 3_600 * US, "d": 86_400 * U
 DURATION_FORMS = "+500ms, +30s, +10m, +1h30m or +2d"
 
 
+def check_zone(name: str) -> str:
+    """``name`` if it names an IANA time zone, else ValueError ``unknown time zone 'name'``.
+
+    Every way ``ZoneInfo`` refuses a name is one answer: not found, not a key ("", "/x",
+    "../x") and a directory of the zone database ("America": an OSError)."""
+    from zoneinfo import ZoneInfo  # lazily: `import cjsim` stays light
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        raise ValueError(f"unknown time zone {name!r}") from None
+    return name
+
+
 def in_range(us: int) -> bool:
     return MIN_US <= us <= MAX_US
 

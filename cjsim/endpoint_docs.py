@@ -29,7 +29,7 @@ def render(table: RouteTable | None = None) -> str:
         if not route.auth:
             flags.append("no token")
         if route.login:
-            flags.append("login limits (R3)")
+            flags.append("login limits")
         if route.deprecated:
             flags.append("deprecated")
         where = "query string" if route.takes_query else "JSON body"

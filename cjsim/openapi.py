@@ -145,7 +145,7 @@ def operation(route: Route) -> dict[str, Any]:
     }
     notes = []
     if route.login:
-        notes.append("Counted by the per-account login limits (R3).")
+        notes.append("Counted by the per-account login limits (the profile's `login` rules).")
     notes.append("Error codes: " + ", ".join(f"{c} ({SEED_CATALOGUE[c][0]})" for c in codes) + ".")
     op["description"] = " ".join(notes)
     if route.deprecated:

@@ -7,7 +7,7 @@ was expected), and the generated endpoint docs.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -215,3 +215,18 @@ def parse_query(specs: tuple[Field, ...], args: Any) -> dict[str, Any]:
             continue
         out[spec.name] = _coerce(spec, value, "")
     return out
+
+
+def countries(specs: tuple[Field, ...], params: Mapping[str, Any],
+              where: str = "") -> Iterator[tuple[str, str]]:
+    """(field, code) of every country code among parsed ``params``, nested ones named as the
+    1600300 answers name them (``reqDTOS[0].destAreaCode``)."""
+    for spec in specs:
+        value = params.get(spec.name)
+        if value is None:
+            continue
+        if spec.kind == "country":
+            yield f"{where}{spec.name}", value
+        elif spec.kind == "objects":
+            for index, item in enumerate(value):
+                yield from countries(spec.items, item, f"{where}{spec.name}[{index}].")

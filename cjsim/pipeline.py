@@ -25,12 +25,13 @@ from werkzeug.exceptions import BadRequest
 from cjsim import jsonenc
 from cjsim.call import Call, presented_token
 from cjsim.domain.ids import mask_secrets
+from cjsim.domain.logistics import known_country
 from cjsim.domain.progress import DUE_READ
 from cjsim.envelope import failure, success
 from cjsim.errors import WRONG_JSON_MESSAGE, CJError, illegal
 from cjsim.faults import SCENARIO_VERSION, NoFaults
 from cjsim.limits.engine import Decision, Subject
-from cjsim.params import parse_object, parse_query
+from cjsim.params import countries, parse_object, parse_query
 from cjsim.store import StoreUnavailable
 
 if TYPE_CHECKING:
@@ -47,9 +48,28 @@ REASONS = {200: "OK", 400: "BAD REQUEST", 404: "NOT FOUND", 405: "METHOD NOT ALL
            500: "INTERNAL SERVER ERROR", 502: "BAD GATEWAY", 503: "SERVICE UNAVAILABLE"}
 
 StartResponse = Callable[..., Any]
-JOURNAL_SEQ = "journal"  # numbers the journal's entries (a request's journal id)
+JOURNAL_SEQ = "journal"  # the journal's log, whose sequence numbers its entries (a request's journal id)
 # what the envelope's exact catalogue message leaves out ("pageSize must be at most 200")
 DETAIL_HEADER = "X-CJSim-Detail"
+
+
+# error kinds of checks only a profile that answers them makes (Profile.answers)
+NOT_JSON = "content-type"
+UNKNOWN_COUNTRY = "country:unknown"
+
+
+def _is_json(ctype: str) -> bool:
+    """``application/json`` or ``application/<x>+json``, parameters aside (lower case)."""
+    media = ctype.partition(";")[0].strip()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _known_countries(route: Route, params: dict[str, Any]) -> None:
+    """1600300 (kind ``country:unknown``) for a country code the simulator does not know."""
+    for name, code in countries(route.params, params):
+        if not known_country(code):
+            raise illegal(f"{name} {code} is not a known country", reason=UNKNOWN_COUNTRY,
+                          param=name)
 
 
 def _header_text(text: str) -> str:
@@ -218,6 +238,8 @@ class Pipeline:
         sim.faults.admitted(call)  # a scenario's CJ error: the limits counted the call
         call.params = (parse_query(route.params, call.query) if route.takes_query
                        else parse_object(route.params, call.body or {}))
+        if sim.profile.answers(UNKNOWN_COUNTRY):
+            _known_countries(route, call.params)
         data = route.handler(call)
         return sim.faults.after(call, data)
 
@@ -270,6 +292,9 @@ class Pipeline:
         if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             raise illegal("this interface takes a JSON body, not form-data", reason="form-body",
                           param=str(environ.get("CONTENT_TYPE", ""))[:100])
+        if ctype and not _is_json(ctype) and self.sim.profile.answers(NOT_JSON):
+            raise illegal("this interface takes a JSON body (Content-Type: application/json)",
+                          reason=NOT_JSON, param=str(environ.get("CONTENT_TYPE", ""))[:100])
         if not raw.strip():
             if route.body == "json_or_empty":
                 return {}

@@ -23,12 +23,12 @@ from cjsim.domain.ids import Entropy, mask_secrets
 from cjsim.domain.options import DomainOptions
 from cjsim.domain.runtime import CatalogSource, Domain
 from cjsim.domain.tokens import Tokens
-from cjsim.domain.webhooks import NS as WEBHOOKS_NS
 from cjsim.faults import SCENARIO_VERSION, Faults, NoFaults
 from cjsim.interfaces import Interfaces
 from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange_doc, find
 from cjsim.limits.engine import Limiter, Subject
 from cjsim.limits.points import Points, points_rule
+from cjsim.pipeline import JOURNAL_SEQ as JOURNAL
 from cjsim.pipeline import Pipeline
 from cjsim.profiles import Profile, build_profile
 from cjsim.reqlog import REQUEST_LOG, cj_text
@@ -43,7 +43,6 @@ log = logging.getLogger("cjsim")
 
 DEFAULT_SEED = 20260105
 DEMO_EMAIL = "demo@cjsim.local"
-JOURNAL = "journal"
 VIOLATIONS = "violations"
 
 
@@ -377,9 +376,12 @@ class Simulator:
                 return planned.limit  # the plan alone: no window needs reading
         return None
 
-    def webhook_settings(self, open_id: int, read: Reader | None = None) -> dict[str, Any]:
-        doc = (read or self.store.get)(WEBHOOKS_NS, str(open_id))
-        return doc or {}
+    def record_calls(self, account: Account, path: str, count: int, now_us: int, *,
+                     role: str) -> None:
+        """Count ``count`` calls of ``account`` to ``path`` in the windows of the rules of
+        ``role`` (``"daily"``: calls made earlier today), as if they had been admitted."""
+        self.limiter.record(self._usage_subject(account, path, now_us), now_us, role=role,
+                            count=count)
 
     def _usage_subject(self, account: Account, path: str, now_us: int) -> Subject:
         return Subject("-", path, False, str(account.open_id), account.level,
@@ -554,7 +556,7 @@ class _StateGuard:
 # Sequences that number log entries (and the scenario version other workers follow): they
 # keep counting across a reset. Every other sequence (openIds, key entropy, order ids, ...)
 # restarts, so a seeded simulator's reset gives the ids and keys it gave at start.
-_KEPT_SEQS = frozenset({"journal", VIOLATIONS, DELIVERY_LOG, "scenario-version"})
+_KEPT_SEQS = frozenset({JOURNAL, VIOLATIONS, DELIVERY_LOG, "scenario-version"})
 
 
 def _counts_across_reset(name: str) -> bool:

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,13 +62,14 @@ class Served:
 
 
 def spawn(*args: str, cwd: Path | None = None, accounts: int | None = None,
-          quiet: bool = True) -> Served:
-    """Start ``python -m cjsim serve --port 0 [--quiet] *args`` and read its banner up to the
-    last account line (``accounts`` of them: by default one per ``--account``, else the demo
-    account). Fails the test, with the server's stderr, when the banner never completes."""
+          quiet: bool = True, env: Mapping[str, str] | None = None) -> Served:
+    """Start ``python -m cjsim serve --port 0 [--quiet] *args`` (``env`` added to the
+    environment) and read its banner up to the last account line (``accounts`` of them: by
+    default one per ``--account``, else the demo account). Fails the test, with the server's
+    stderr, when the banner never completes."""
     command = [sys.executable, "-m", "cjsim", "serve", "--port", "0", *(["--quiet"] if quiet else []), *args]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     served = Served(proc)
     wanted = accounts if accounts is not None else max(1, args.count("--account"))
     timer = threading.Timer(START_TIMEOUT_S, proc.kill)  # readline() below cannot time out itself

@@ -16,12 +16,13 @@ import pytest
 import requests
 
 from cjsim import Simulator
-from tests.conftest import STORE_KINDS, store_options
+from tests.conftest import store_options
 from tests.serve import spawn
 from tests.shop import DAY, Receiver, count, order_body
 
 START = "2026-01-05T10:00:00+08:00"
 API_KEY = "CJ100042@api@" + "c" * 32
+EVERY_STORE = True  # tests/conftest.py runs the in-process flow on every store kind
 
 
 class Transport(Protocol):
@@ -164,7 +165,6 @@ def failing_flows(t: Transport) -> None:
     assert c.ok("GET", "shopping/order/list")["total"] == 1
 
 
-@pytest.mark.parametrize("store_kind", STORE_KINDS)
 def test_full_flow_in_process(store_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     sim = Simulator(seed=7, clock="frozen", start=START, domain_options={"retry_delay_s": 0.05},
                     accounts=[{"email": "shop@example.com", "apiKey": API_KEY, "level": "advanced",

@@ -6,18 +6,14 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
 from cjsim.reqlog import LineFormatter, cj_text, use_color
+from tests.serve import spawn
 
 START = "2026-01-05T10:00:00+08:00"
 ANSI = re.compile(r"\x1b\[")
@@ -26,20 +22,11 @@ ANSI = re.compile(r"\x1b\[")
 def serve_and_call(*flags: str) -> tuple[list[str], dict[str, Any]]:
     """Serve in a subprocess (frozen clock), log in, make a throttled call, a call with
     secrets in the URL and a failed control call; stop it; its log lines and the key/token."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cjsim", "serve", "--port", "0", "--clock", "frozen", "--start", START,
-         *flags], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": ""})
+    served = spawn("--clock", "frozen", "--start", START, *flags, quiet=False,
+                   env={"NO_COLOR": ""})
+    found: dict[str, Any] = {"base": served.base, "key": served.account.api_key,
+                             "openId": str(served.account.open_id)}
     try:
-        assert proc.stdout is not None
-        found: dict[str, Any] = {}
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not ("base" in found and "key" in found):
-            line = proc.stdout.readline()
-            if m := re.search(r"at (http://\S+/api2\.0/v1)", line):
-                found["base"] = m.group(1)
-            if m := re.search(r"apiKey=(\S+) openId=(\d+)", line):
-                found["key"], found["openId"] = m.group(1), m.group(2)
         base = found["base"]
         login = requests.post(f"{base}/authentication/getAccessToken", json={"apiKey": found["key"]},
                               timeout=10).json()
@@ -54,8 +41,7 @@ def serve_and_call(*flags: str) -> tuple[list[str], dict[str, Any]]:
         requests.get(f"{root}/__cjsim/journal/424242?token={quote(token)}", timeout=10)
         requests.get(f"{root}/__cjsim/clock", timeout=10)  # a successful control call: no line
     finally:
-        proc.send_signal(signal.SIGTERM)
-        _out, err = proc.communicate(timeout=20)
+        err = served.stop(timeout=20)
     return [line for line in err.splitlines() if line.strip()], found
 
 

@@ -19,11 +19,11 @@ import requests
 from cjsim import Simulator
 from cjsim.domain.ids import mask_secrets
 from cjsim.server import BackgroundServer
-from tests.conftest import STORE_KINDS
 from tests.serve import spawn
 
 KEY = "CJ777@api@" + "0123456789abcdef" * 2
 LOGIN = "/api2.0/v1/authentication/getAccessToken"
+EVERY_STORE = True  # tests/conftest.py runs the store test on every store kind
 SECRET = "s3cr3tV4lu3-0123456789"
 
 
@@ -104,7 +104,6 @@ def raw_store_bytes(sim: Simulator, kind: str) -> bytes:
     return b"\n".join(out)
 
 
-@pytest.mark.parametrize("store_kind", STORE_KINDS)
 def test_stores_hold_key_digests_and_login_still_works(make_sim: Callable[..., Simulator],
                                                         store_kind: str) -> None:
     sim = make_sim()

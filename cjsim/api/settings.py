@@ -21,7 +21,7 @@ def get_settings(call: Call) -> dict[str, Any]:
     account = call.account
     assert account is not None
     qps = call.sim.effective_qps(account, call.now_us)
-    callbacks = call.sim.webhook_settings(account.open_id, call.read)
+    callbacks = call.sim.domain.webhooks.settings(account.open_id, call.read)
     return {
         "openId": account.open_id,
         "openName": account.name,

@@ -15,7 +15,6 @@ from flask import Response, request
 from cjsim.app import json_response
 from cjsim.control import BadInput, _account_or_404, _body, _int_arg, _sim, blueprint
 from cjsim.domain import order_views as views
-from cjsim.domain.shops import AUTH_NS
 
 
 @blueprint.after_request
@@ -102,13 +101,18 @@ def catalogue() -> Response:
     return json_response(_sim().catalogue.to_dict())
 
 
+def _not_found(exc: LookupError) -> Response:
+    """404 with what was not found (a KeyError's own text, not its repr)."""
+    return json_response({"error": str(exc.args[0]) if exc.args else str(exc)}, 404)
+
+
 @blueprint.patch("/products/<pid>")
 def change_product(pid: str) -> Response:
     """Change a product's shelf status, prices or stock (``Simulator.change_product``)."""
     try:
         out = _sim().change_product(pid, _body())
     except LookupError as exc:
-        return json_response({"error": str(exc.args[0]) if exc.args else str(exc)}, 404)
+        return _not_found(exc)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     return json_response(out)
@@ -129,7 +133,7 @@ def add_private_stock(open_id: str) -> Response:
     try:
         row = _sim().add_private_stock(int(open_id), vid, where, units)
     except LookupError as exc:
-        return json_response({"error": str(exc.args[0]) if exc.args else str(exc)}, 404)
+        return _not_found(exc)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     return json_response(row)
@@ -159,8 +163,8 @@ def authorize(auth_id: str) -> Response:
     asked) approves; 302 to the flow's redirectUri with ``code`` and ``state``, or the two as
     JSON when the flow named no redirectUri."""
     sim = _sim()
-    flow = sim.store.get(AUTH_NS, auth_id)
-    if flow is None or auth_id.startswith("code:"):
+    flow = sim.domain.shops.flow(auth_id)
+    if flow is None:
         return json_response({"error": f"no authorization {auth_id}"}, 404)
     user = request.args.get("openId")
     account = _account_or_404(user) if user else sim.accounts.get(flow["platform"])

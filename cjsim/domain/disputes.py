@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from cjsim.clock import US
 from cjsim.domain import order_views as views
 from cjsim.domain import progress
 from cjsim.domain.accounts import Accounts
@@ -32,7 +33,6 @@ from cjsim.store import Doc, Store, Txn
 if TYPE_CHECKING:
     from cjsim.domain.catalogue import Catalogue
 
-US = 1_000_000
 DUE_NS = "dispute_due"
 NEXT_NS, NEXT_KEY = "dispute_next", "next"  # the earliest dueUs: a tick with nothing due reads one doc
 PROCESSING, FINISHED, CANCELLED = "PROCESSING", "FINISHED", "CANCELLED"

@@ -13,15 +13,13 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cjsim.clock import to_datetime
+from cjsim.clock import US, to_datetime
 from cjsim.domain import logistics as lg
 from cjsim.errors import illegal
 from cjsim.money import money
 
 if TYPE_CHECKING:
     from cjsim.domain.catalogue import Catalogue
-
-US = 1_000_000
 
 
 def _days(aging: str) -> tuple[int, int]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cjsim.clock import US
 from cjsim.domain.order_views import utc_text
 from cjsim.errors import illegal
 from cjsim.store import Doc, Store
 
-US = 1_000_000
 AUTH_NS = "authorizations"
 CODE_TTL_S = 600  # an authorization code must be exchanged within 10 simulated minutes
 SHOP_STATUSES = (0, 1, 2, 3, 4, 5)  # deleted, authorized, deactivated, failed, expired, in transition
@@ -100,6 +100,13 @@ class Shops:
                                       "code": None, "codeUs": None, "grantedBy": None,
                                       "used": False})
         return f"{base_url.rstrip('/')}/__cjsim/authorize/{auth_id}"
+
+    def flow(self, auth_id: str) -> Doc | None:
+        """An authorization flow by its id (None: no such flow; a code's reference is none)."""
+        if auth_id.startswith("code:"):
+            return None
+        doc: Doc | None = self.store.get(AUTH_NS, auth_id)
+        return doc
 
     def approve(self, auth_id: str, open_id: int, now_us: int, code: str) -> Doc:
         """A user (account ``open_id``) approved the flow: ``code`` now stands for them.

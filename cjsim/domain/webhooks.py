@@ -20,7 +20,7 @@ from cjsim import jsonenc
 from cjsim.domain.delivery import Dispatcher, Job, sign
 from cjsim.domain.options import DomainOptions
 from cjsim.errors import SEED_CATALOGUE, CJError, illegal
-from cjsim.store import Store
+from cjsim.store import Reader, Store
 
 NS = "webhooks"  # per account: {topic: {"type": "ENABLE"|"CANCEL", "urls": [...]}}
 TOPICS = ("product", "stock", "order", "logistics")
@@ -153,8 +153,10 @@ class Webhooks:
         self.dispatcher = Dispatcher(store, now_us, options)
 
     # settings
-    def settings(self, open_id: int) -> dict[str, Any]:
-        return self.store.get(NS, str(open_id)) or {}
+    def settings(self, open_id: int, read: Reader | None = None) -> dict[str, Any]:
+        """The account's topics (``read``: a request's reader, which may hold it already)."""
+        doc = (read or self.store.get)(NS, str(open_id))
+        return doc or {}
 
     def configure(self, open_id: int, changes: Iterable[TopicChange], probe_id: str) -> None:
         """Apply webhook/set: 1606000 if a topic is re-enabled with its current URLs (then

@@ -251,6 +251,19 @@ class Limiter:
                         reason=f"limit:{rule.id}")
         return Tripped(rule, planned.limit, count, error)
 
+    def record(self, subject: Subject, now_us: int, *, role: str, count: int) -> None:
+        """Count ``count`` calls of ``subject`` in the windows of the rules of ``role`` only,
+        as that many admitted calls would have (a scenario's ``callsToday``): a window stops
+        at its limit, the other rules' windows are left alone."""
+        for planned in self.plan(subject, now_us):
+            check = planned.check
+            if planned.rule.role != role or check.cost <= 0 or count <= 0:
+                continue
+            used = self.store.peek([check], now_us)[0]
+            calls = min(count, max(0, check.limit - used) // check.cost)
+            if calls:
+                self.store.limit([check._replace(cost=calls * check.cost)], now_us, commit=True)
+
     # -- reporting -----------------------------------------------------------------------
     def usage(self, subject: Subject, now_us: int) -> list[tuple[Rule, int, int]]:
         """(rule, limit, units used) for every window that applies to ``subject``."""

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cjsim.clock import check_zone
 from cjsim.limits.points import PointsTotal
 from cjsim.limits.rules import QUOTA_TYPES, Rule, RuleTable
 from cjsim.profiles.model import STRICTNESS, Profile, Strictness
@@ -100,11 +100,7 @@ def build_profile(
         for rule in daily:
             table = table.replace_rule(rule.id, limit=daily_limit)
     if daily_tz is not None:
-        try:
-            ZoneInfo(daily_tz)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {daily_tz!r}") from exc
-        changes["tz"] = daily_tz
+        changes["tz"] = check_zone(daily_tz)
     points = {"points_base": points_base, "points_status": points_status, "points_tz": points_tz}
     if any(v is not None for v in points.values()):
         table = _points_knobs(table, profile.name, points_base, points_status, points_tz)
@@ -146,10 +142,9 @@ def _points_knobs(table: RuleTable, name: str, base: int | None, status: int | N
         changes["http_status"] = status
     if tz is not None:
         try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"points_tz: unknown time zone {tz!r}") from exc
-        changes["tz"] = tz
+            changes["tz"] = check_zone(tz)
+        except ValueError as exc:
+            raise ValueError(f"points_tz: {exc}") from None
     for rule in rules:
         table = table.replace_rule(rule.id, **changes)
     return table

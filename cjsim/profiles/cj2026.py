@@ -90,6 +90,7 @@ KINDS = MappingProxyType({
     "login:wrong-key": 1600005,
     "login:unknown-key": 1600005,
     "order:duplicate": 1603003,
+    "content-type": 16900203,
     "country:unknown": 1605002,
     "logistic:not-on-route": 1605001,
     "product:removed": 1602002,

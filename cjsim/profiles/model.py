@@ -45,6 +45,12 @@ class Profile:
     # kind, and a profile whose CJ answers the kind with another code says so here
     kinds: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
+    def answers(self, kind: str) -> bool:
+        """Does this profile answer ``kind`` with a code of its own? The checks CJ added since
+        the seed (a non-JSON content type, an unknown country code in freight) run only where
+        it does: ``legacy`` goes on accepting what they refuse."""
+        return kind in self.kinds
+
     def translate(self, error: CJError) -> CJError:
         """``error`` as this profile answers it: its kind's code and catalogue text."""
         code = self.kinds.get(error.reason or "")

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from cjsim.clock import in_range, parse_instant, system_now_us
 from cjsim.domain.accounts import iter_account_specs
-from cjsim.limits.engine import Subject
 from cjsim.profiles import Profile, build_profile
 from cjsim.scenario.errors import Collector, Partial, Problem, ScenarioError
 from cjsim.scenario.loader import MAX_BYTES, ScenarioSource, load
@@ -266,8 +265,8 @@ def _remember_accounts(sim: Simulator, scenarios: Sequence[Scenario]) -> None:
 def apply_seed_state(sim: Simulator, scenario: Scenario, now_us: int) -> None:
     """State a scenario puts in a fresh store: calls already made today (``callsToday``).
 
-    The daily rule's own window is filled through the limiter's plan, so the count is
-    exactly what real calls would have left behind ("Number of requests made: N").
+    The daily rule's own window is filled through the limiter, so the count is exactly what
+    real calls would have left behind ("Number of requests made: N").
     """
     for spec in scenario.accounts:
         account = sim.accounts.by_email(spec.email)
@@ -276,10 +275,4 @@ def apply_seed_state(sim: Simulator, scenario: Scenario, now_us: int) -> None:
         if spec.points_used is not None or spec.points_conversion is not None:
             sim.set_points(account, used=spec.points_used, conversion=spec.points_conversion)
         for path, count in spec.calls_today.items():
-            subject = Subject("-", path, False, str(account.open_id), account.level,
-                              account.verified, account.quotas,
-                              sim.points.conversion(account.open_id, now_us))
-            for planned in sim.limiter.plan(subject, now_us):
-                if planned.rule.role == "daily":
-                    for _ in range(count):
-                        sim.store.limit([planned.check], now_us, commit=True)
+            sim.record_calls(account, path, count, now_us, role="daily")

@@ -8,7 +8,7 @@ file with three mistakes gets three lines, not three runs.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -102,6 +102,29 @@ def _limits(raw: Mapping[str, Any], profile: str | None, out: Collector) -> Limi
     return limits
 
 
+def _verbatim(value: Any) -> Any:
+    return value
+
+
+# an account's own fields, as an account of the scenario or a timeline step gives them
+_ACCOUNT_FIELDS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+    ("level", parse_level), ("verified", _verbatim), ("balance", parse_balance),
+    ("quotaLimits", parse_quotas))
+
+
+def _account_fields(raw: Mapping[str, Any], where: FieldPath, out: Collector) -> dict[str, Any]:
+    """The account fields ``raw`` gives, parsed (absent ones left out); each problem reported
+    at its own field."""
+    parsed: dict[str, Any] = {}
+    for key, parse in _ACCOUNT_FIELDS:
+        if key in raw:
+            try:
+                parsed[key] = parse(raw[key])
+            except AccountError as exc:
+                out.add((*where, key), str(exc))
+    return parsed
+
+
 def _accounts(raw: list[tuple[int, Mapping[str, Any]]], out: Collector,
               known_paths: Collection[str] | None) -> tuple[AccountSpec, ...]:
     specs: list[AccountSpec] = []
@@ -114,29 +137,19 @@ def _accounts(raw: list[tuple[int, Mapping[str, Any]]], out: Collector,
         elif email.lower() in emails:
             out.add((*where, "email"), f"account {email} is listed twice")
         emails.add(email.lower())
-        level = balance = quotas = None
-        try:
-            level = parse_level(item["level"]) if "level" in item else None
-        except AccountError as exc:
-            out.add((*where, "level"), str(exc))
-        try:
-            balance = parse_balance(item["balance"]) if "balance" in item else None
-        except AccountError as exc:
-            out.add((*where, "balance"), str(exc))
-        try:
-            quotas = tuple(parse_quotas(item["quotaLimits"])) if "quotaLimits" in item else None
-        except AccountError as exc:
-            out.add((*where, "quotaLimits"), str(exc))
+        fields = _account_fields(item, where, out)
+        quotas = fields.get("quotaLimits")
         calls: dict[str, int] = {}
         for path, count in (item.get("callsToday") or {}).items():
             full = _interface(path, (*where, "callsToday", path), out, known_paths, glob=False)
             if full is not None:
                 calls[full] = count
         specs.append(AccountSpec(
-            email=email, api_key=item.get("apiKey"), open_id=item.get("openId"), level=level,
-            verified=item.get("verified"), balance=balance, name=item.get("name"),
-            quota_limits=quotas, calls_today=calls, points_used=item.get("pointsUsed"),
-            points_conversion=item.get("pointsConversion")))
+            email=email, api_key=item.get("apiKey"), open_id=item.get("openId"),
+            level=fields.get("level"), verified=fields.get("verified"),
+            balance=fields.get("balance"), name=item.get("name"),
+            quota_limits=tuple(quotas) if quotas is not None else None, calls_today=calls,
+            points_used=item.get("pointsUsed"), points_conversion=item.get("pointsConversion")))
     return tuple(specs)
 
 
@@ -279,24 +292,7 @@ def _step(raw: Mapping[str, Any], where: FieldPath, out: Collector,
           known_paths: Collection[str] | None) -> Step | None:
     before = len(out.problems)
     at = _time_ref(raw["at"], (*where, "at"), out)
-    changes: dict[str, Any] = {}
-    try:
-        if "level" in raw:
-            changes["level"] = parse_level(raw["level"])
-    except AccountError as exc:
-        out.add((*where, "level"), str(exc))
-    if "verified" in raw:
-        changes["verified"] = raw["verified"]
-    try:
-        if "balance" in raw:
-            changes["balance"] = parse_balance(raw["balance"])
-    except AccountError as exc:
-        out.add((*where, "balance"), str(exc))
-    try:
-        if "quotaLimits" in raw:
-            changes["quotaLimits"] = parse_quotas(raw["quotaLimits"])
-    except AccountError as exc:
-        out.add((*where, "quotaLimits"), str(exc))
+    changes = _account_fields(raw, where, out)
     paths: dict[str, tuple[str, ...]] = {}
     for key in ("offline", "online"):
         value = raw.get(key)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,25 @@ def test_bodies_and_parameters(profile: str, kwargs: dict[str, Any],
     assert envelope(response) == expected
 
 
+@pytest.mark.parametrize(("profile", "content_type", "expected"), [
+    ("cj-2026", "text/plain", (16900203, "Content type not supported[text/plain]")),
+    ("cj-2026", "application/xml; charset=utf-8",
+     (16900203, "Content type not supported[application/xml; charset=utf-8]")),
+    ("cj-2026", "text/json", (16900203, "Content type not supported[text/json]")),
+    ("cj-2026", "application/json;charset=UTF-8", (200, "Success")),
+    ("cj-2026", "application/problem+json", (200, "Success")),
+    ("legacy", "text/plain", (200, "Success")),  # the seed reads any body as JSON
+    ("legacy", "application/xml", (200, "Success")),
+])
+def test_a_body_of_another_content_type(profile: str, content_type: str,
+                                        expected: tuple[int, str]) -> None:
+    _, shop = sim_and_shop(profile)
+    body = json.dumps({"startCountryCode": "CN", "endCountryCode": "US",
+                       "products": [{"vid": shop.demo_vid(), "quantity": 1}]})
+    response = raw(shop, "POST", FREIGHT, data=body, content_type=content_type)
+    assert envelope(response) == expected
+
+
 def test_the_detail_is_in_the_header_and_the_journal_not_the_message() -> None:
     sim, shop = sim_and_shop("legacy")
     response = raw(shop, "POST", FREIGHT, json={"startCountryCode": "CN"})
@@ -117,6 +137,74 @@ def test_order_triggers(profile: str, duplicate: int, country: int, route: int) 
     assert shop.create(vid, orderNumber="twice")["code"] == duplicate
     assert shop.create(vid, shippingCountryCode="QQ")["code"] == country
     assert shop.create(vid, logisticName="Australia Post")["code"] == route
+
+
+def _freight_bodies(vid: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each country field of each freight interface -> (path, a body valid but for it)."""
+    products = [{"vid": vid, "quantity": 1}]
+    calc = {"startCountryCode": "CN", "endCountryCode": "US", "products": products}
+    tip = {"srcAreaCode": "CN", "destAreaCode": "US", "weight": 100}
+    partner = {"orderNumber": "quote-1", "shippingCountryCode": "US", "shippingCountry": "US",
+               "shippingProvince": "NY", "shippingCity": "New York", "shippingZip": "10001",
+               "fromCountryCode": "CN", "products": products}
+    return {
+        "freightCalculate.startCountryCode": (
+            "logistic/freightCalculate", {**calc, "startCountryCode": "QQ"}),
+        "freightCalculate.endCountryCode": (
+            "logistic/freightCalculate", {**calc, "endCountryCode": "QQ"}),
+        "freightCalculateTip.srcAreaCode": (
+            "logistic/freightCalculateTip", {"reqDTOS": [tip, {**tip, "srcAreaCode": "QQ"}]}),
+        "freightCalculateTip.destAreaCode": (
+            "logistic/freightCalculateTip", {"reqDTOS": [{**tip, "destAreaCode": "QQ"}]}),
+        "partnerFreightCalculate.fromCountryCode": (
+            "logistic/partnerFreightCalculate", {**partner, "fromCountryCode": "QQ"}),
+        "partnerFreightCalculate.shippingCountryCode": (
+            "logistic/partnerFreightCalculate", {**partner, "shippingCountryCode": "QQ"}),
+    }
+
+
+# what legacy answers today, pinned: an unroutable pair is an empty quote, only a destination
+# the newer interfaces check is 1600300
+LEGACY_UNKNOWN_COUNTRY = {
+    "freightCalculate.startCountryCode": 200,
+    "freightCalculate.endCountryCode": 200,
+    "freightCalculateTip.srcAreaCode": 200,
+    "freightCalculateTip.destAreaCode": 1600300,
+    "partnerFreightCalculate.fromCountryCode": 200,
+    "partnerFreightCalculate.shippingCountryCode": 1600300,
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEGACY_UNKNOWN_COUNTRY))
+def test_an_unknown_country_code_in_freight(case: str) -> None:
+    for profile in ("cj-2026", "legacy"):
+        _, shop = sim_and_shop(profile)
+        path, body = _freight_bodies(shop.demo_vid())[case]
+        answer = shop.post(path, body)
+        if profile == "cj-2026":
+            assert (answer["code"], answer["message"]) == (1605002, "country code not found")
+            continue
+        assert answer["code"] == LEGACY_UNKNOWN_COUNTRY[case], answer
+        if answer["code"] == 200:
+            quotes = answer["data"]
+            if path.endswith("Tip"):  # the other request of the batch is still answered
+                assert quotes and {q["reqIndex"] for q in quotes} == {0}
+            else:
+                assert quotes == []
+
+
+@pytest.mark.parametrize(("profile", "code"), [("cj-2026", 1605002), ("legacy", 1605000)])
+def test_an_unknown_country_an_order_ships_from(profile: str, code: int) -> None:
+    _, shop = sim_and_shop(profile)
+    assert shop.create(shop.demo_vid(), fromCountryCode="QQ")["code"] == code
+
+
+@pytest.mark.parametrize(("profile", "code"), [("cj-2026", 1605001), ("legacy", 1605000)])
+def test_a_partner_quote_for_a_line_not_on_the_route(profile: str, code: int) -> None:
+    _, shop = sim_and_shop(profile)
+    path, body = _freight_bodies(shop.demo_vid())["partnerFreightCalculate.fromCountryCode"]
+    answer = shop.post(path, {**body, "fromCountryCode": "CN", "logisticName": "Australia Post"})
+    assert answer["code"] == code
 
 
 def test_listing_deeper_than_6000_is_refused_under_cj_2026_only() -> None:

@@ -11,16 +11,17 @@ import pytest
 
 from cjsim import Simulator
 from cjsim.domain.catalogue.warehouses import STORAGES_OF
-from tests.conftest import STORE_KINDS, store_options
+from tests.conftest import store_options
 from tests.live import live
 from tests.shop import DEMO_SKU, Receiver, Shop, count, new_sim, order_body, running, shop_of
 
 CN_MAIN, CN_SECOND = STORAGES_OF["CN"]
+EVERY_STORE = True  # tests/conftest.py runs each test on the `sim` fixture on every store kind
 
 
-@pytest.fixture(params=STORE_KINDS)
-def sim(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Simulator]:
-    with running(**store_options(str(request.param), request, tmp_path)) as s:
+@pytest.fixture
+def sim(store_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Simulator]:
+    with running(**store_options(store_kind, request, tmp_path)) as s:
         yield s
 
 

@@ -100,5 +100,7 @@ def test_the_model_digest_sees_a_one_unit_stock_change() -> None:
     s = v.stock[0]
     moved = type(s)(s.country, s.cj + 1, s.factory)
     changed = type(v)(**{**v.__dict__, "stock": (moved, *v.stock[1:])})
-    other = c.with_product(type(p)(**{**p.__dict__, "variants": (changed, *p.variants[1:])}))
+    replaced = type(p)(**{**p.__dict__, "variants": (changed, *p.variants[1:])})
+    other = type(c)(c.categories, [*c.products[:5], replaced, *c.products[6:]], seed=c.seed,
+                    splits=c.splits)
     assert model_digest(other) != model_digest(c)

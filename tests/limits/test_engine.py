@@ -89,3 +89,22 @@ def test_a_full_simulated_day_of_traffic(make_sim) -> None:  # type: ignore[no-u
     assert codes.count(200) == 1000 and codes[-1] == 1600200
     sim.clock.set("2026-01-06T00:00:00+08:00")
     assert client.get("setting/get").get_json()["code"] == 200
+
+
+def test_recorded_calls_fill_only_the_windows_of_their_role(make_sim) -> None:  # type: ignore[no-untyped-def]
+    """``Simulator.record_calls`` (a scenario's callsToday) counts in the daily window, as far
+    as its limit, and leaves the rate windows alone."""
+    sim = make_sim()
+    account = sim.account(level="free")
+    path = "/api2.0/v1/setting/get"
+    sim.record_calls(account, path, 998, sim.clock.now_us(), role="daily")
+    usage = sim.usage(account)
+    assert [(d["path"], d["count"]) for d in usage["daily"]] == [(path, 998)]
+    assert usage["qps"]["inWindow"] == 0  # the account rate window counted nothing
+    sim.record_calls(account, path, 5, sim.clock.now_us(), role="daily")  # 2 fit, 3 do not
+    assert [d["count"] for d in sim.usage(account)["daily"]] == [1000]
+    client = Client(sim)
+    client.login(account.api_key)
+    sim.clock.advance(1)
+    answer = client.get("setting/get").get_json()
+    assert answer["code"] == 1600200 and "Number of requests made: 1000" in answer["message"]

@@ -4,6 +4,7 @@ API as the active, effective table."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -93,3 +94,16 @@ def test_a_cost_override_takes_short_or_full_interface_paths() -> None:
     assert r2.cost_of("/api2.0/v1/product/query") == 3
     assert r2.cost_of("/api2.0/v1/setting/get") == 2
     assert r2.cost_of("/api2.0/v1/shopping/pay/getBalance") == 1  # unlisted: the default
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "America", "", "../etc", "/etc/passwd"])
+def test_a_time_zone_that_is_none_is_refused_as_one(zone: str) -> None:
+    """A directory of the zone database ("America") is refused like an unknown name: a 400 on
+    the control API, not an IsADirectoryError (HTTP 500)."""
+    with pytest.raises(ValueError, match=f"^unknown time zone {re.escape(repr(zone))}$"):
+        build_profile("legacy", daily_tz=zone)
+    with pytest.raises(ValueError, match="^points_tz: unknown time zone"):
+        build_profile("cj-2026", points_tz=zone)
+    http = Simulator(clock="frozen").app.test_client()
+    answer = http.post("/__cjsim/scenario", json={"name": "tz", "limits": {"daily_tz": zone}})
+    assert answer.status_code == 400 and "unknown time zone" in answer.get_json()["error"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import pytest
 
 from cjsim import Simulator
 from tests.conftest import store_options
-from tests.serve import spawn
+from tests.serve import Served, spawn
 
 START = "2026-01-05T10:00:00+08:00"
 PREFIX = "/api2.0/v1/"
@@ -93,20 +92,16 @@ def scenario(*faults: dict[str, Any], **extra: Any) -> dict[str, Any]:
 @pytest.fixture
 def served() -> Iterator[Any]:
     """``served(*args)`` starts ``cjsim serve --port 0`` and returns base, root, api_key, scenarios."""
-    procs: list[subprocess.Popen[str]] = []
+    running: list[Served] = []
 
     def start(*args: str) -> dict[str, str]:
         served = spawn(*args)
-        procs.append(served.proc)
+        running.append(served)
         found = {"base": served.base, "root": served.root, "api_key": served.account.api_key}
         if served.scenarios is not None:
             found["scenarios"] = served.scenarios
         return found
 
     yield start
-    for proc in procs:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    for served in running:
+        served.stop(timeout=10)

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 class Catalogue(SearchViews, ProductViews, CommentViews):
     """Categories and products with look-ups and the ``data`` of every product endpoint.
 
-    Immutable once built: :meth:`with_product` returns a new catalogue (control-API edits of
-    price, status or description), so a catalogue can be shared between threads. A view for a
+    Immutable once built: :func:`~cjsim.domain.catalogue.changes.apply` returns a new catalogue
+    (control-API edits of price, status or description), so a catalogue can be shared between
+    threads. A view for a
     new family of endpoints is a mixin subclass of
     :class:`~cjsim.domain.catalogue.index.CatalogueIndex` in its own module, added to the bases
     here.

@@ -8,7 +8,7 @@ the stock of a product) belongs here. New per-product indexes are built in ``__i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Self
+from typing import Any
 
 from cjsim.domain.catalogue.model import WAREHOUSES, Category, Product, Reserved, Variant, levels
 from cjsim.errors import CJError, illegal
@@ -66,16 +66,6 @@ class CatalogueIndex:
         if len(self._by_sku) != len(self.products):
             raise ValueError("product SKUs are not unique")
 
-
-    def with_product(self, product: Product) -> Self:
-        """A copy where ``product`` (matched by pid) replaces the old one."""
-        index = self._index.get(product.pid)
-        if index is None:
-            raise KeyError(product.pid)
-        items = list(self.products)
-        items[index] = product
-        return type(self)(self.categories, items, seed=self.seed, splits=self._splits,
-                          removed=self._removed)
 
     @property
     def splits(self) -> Mapping[tuple[str, str], tuple[tuple[str, int, int], ...]]:
