@@ -20,6 +20,8 @@ NOT_AT_START = {
     "cjsim.scenario.build": "scenarios",
     "cjsim.domain.catalogue": "the catalogue, built on the first product call",
     "faker": "the catalogue's generator",
+    "cjsim.audit": "the compliance audit (GET /__cjsim/audit, pytest_cj)",
+    "cjsim.openapi": "the OpenAPI document (GET /__cjsim/openapi.json, cjsim openapi)",
 }
 
 
