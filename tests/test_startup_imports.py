@@ -22,6 +22,7 @@ NOT_AT_START = {
     "faker": "the catalogue's generator",
     "cjsim.audit": "the compliance audit (GET /__cjsim/audit, pytest_cj)",
     "cjsim.openapi": "the OpenAPI document (GET /__cjsim/openapi.json, cjsim openapi)",
+    "cjsim.interception": "in-process interception (cjsim.intercept, pytest_cj's cj_intercept)",
 }
 
 
@@ -57,3 +58,19 @@ def test_the_scenario_package_still_exports_its_names() -> None:
     assert {name: getattr(cjsim.scenario, name) for name in cjsim.scenario.__all__} == expected
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = cjsim.scenario.nothing
+
+
+def test_the_cjsim_package_still_exports_its_names() -> None:
+    import cjsim
+    import cjsim.interception
+    from cjsim.clock import Clock
+    from cjsim.errors import CJError
+    from cjsim.simulator import Simulator
+
+    expected = {"CJError": CJError, "CJRealHostError": cjsim.interception.CJRealHostError,
+                "Clock": Clock, "Intercept": cjsim.interception.Intercept, "Simulator": Simulator,
+                "create_app": cjsim.create_app, "intercept": cjsim.interception.intercept,
+                "__version__": cjsim.__version__}
+    assert {name: getattr(cjsim, name) for name in cjsim.__all__} == expected
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = cjsim.nothing
