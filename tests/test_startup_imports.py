@@ -16,6 +16,7 @@ import pytest
 NOT_AT_START = {
     "yaml": "scenario files (cjsim.scenario.loader)",
     "jsonschema": "scenario validation (cjsim.scenario.loader)",
+    "cjsim.scenario": "scenarios (Simulator(scenario=...), POST /__cjsim/scenario)",
     "cjsim.scenario.loader": "scenarios",
     "cjsim.scenario.build": "scenarios",
     "cjsim.domain.catalogue": "the catalogue, built on the first product call",
