@@ -26,12 +26,11 @@ Findings (``AUDIT_RULES`` below has the texts):
 "Retry" means the same request again within ``RETRY_WINDOW_S``: a poll every ten minutes
 is not a retry. The journal carries what these judgements need without holding a secret:
 ``tokenId`` (a digest prefix of the token presented) and ``fp`` (a digest of method, path,
-query and body), added by :func:`request_marks`.
+query and body), added by :func:`cjsim.marks.request_marks`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,11 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import orjson
-
-from cjsim.call import presented_token
 from cjsim.clock import US, iso
-from cjsim.domain.ids import digest
 from cjsim.limits.points import PointsTotal
 from cjsim.limits.rules import Rule
 from cjsim.limits.windows import calendar_window
@@ -104,26 +99,6 @@ BEHAVIOURS = ("LOGIN-WHILE-VALID", "EXPIRED-TOKEN", "RELOGIN-ON-THROTTLE", "BUSY
 
 def is_non_retryable(code: int | None) -> bool:
     return code is not None and (code in NON_RETRYABLE or code // 1000 in NON_RETRYABLE_FAMILIES)
-
-
-# -- what the journal records for the audit ------------------------------------------------
-
-def request_marks(call: Any) -> dict[str, str]:
-    """Journal extras of one call: ``fp`` (which exact request) and ``tokenId`` (which token
-    was presented, also when it was refused). Digests only: the journal holds no secret."""
-    hasher = hashlib.blake2b(digest_size=8)
-    hasher.update(f"{call.method} {call.path}\n".encode("utf-8", "surrogatepass"))
-    query = getattr(call, "query", None)
-    if query:
-        hasher.update(orjson.dumps(sorted(query.items(multi=True))))
-    if call.body is not None:
-        hasher.update(b"\n" + orjson.dumps(call.body, option=orjson.OPT_SORT_KEYS, default=str))
-    marks = {"fp": hasher.hexdigest()}
-    if "tokenId" not in call.notes:
-        token = presented_token(call.headers)
-        if token:
-            marks["tokenId"] = digest(token)[:12]
-    return marks
 
 
 # -- findings ------------------------------------------------------------------------------

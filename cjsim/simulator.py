@@ -15,7 +15,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cjsim.audit import request_marks
 from cjsim.clock import Clock, ClockState, IsoWriter, iso
 from cjsim.domain.accounts import Account, Accounts, iter_account_specs
 from cjsim.domain.delivery import LOG as DELIVERY_LOG
@@ -28,6 +27,7 @@ from cjsim.interfaces import Interfaces
 from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange_doc, find
 from cjsim.limits.engine import Limiter, Subject
 from cjsim.limits.points import Points, points_rule
+from cjsim.marks import request_marks
 from cjsim.pipeline import JOURNAL_SEQ as JOURNAL
 from cjsim.pipeline import Pipeline
 from cjsim.profiles import Profile, build_profile
@@ -468,7 +468,7 @@ class Simulator:
         if call.subject is not None and call.account is None and not call.subject.startswith("cred:"):
             entry["openId"] = int(call.subject)
         entry.update({k: v for k, v in call.notes.items() if k in JOURNAL_NOTES})
-        entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.audit)
+        entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.marks)
         doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes)
         beside: list[tuple[str, str, dict[str, Any] | None]] = [(EXCHANGE, str(call.journal_id), doc)]
         if call.journal_id > self.journal_size:  # the exchange leaves with its entry

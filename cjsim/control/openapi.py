@@ -10,9 +10,10 @@ from flask import Response, request
 
 from cjsim.app import json_response
 from cjsim.control import _sim, blueprint
-from cjsim.openapi import document
 
 
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
+    from cjsim.openapi import document  # built on request only: a simulator's start-up skips it
+
     return json_response(document(_sim().routes, server_url=request.host_url.rstrip("/")))

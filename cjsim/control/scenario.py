@@ -13,7 +13,6 @@ from flask import Response, request
 
 from cjsim.app import json_response
 from cjsim.control import BadInput, _body, _sim, blueprint
-from cjsim.scenario.errors import ScenarioError
 
 
 @blueprint.before_request
@@ -26,7 +25,8 @@ def _timeline_catches_up() -> None:
 def scenario() -> Response:
     sim = _sim()
     if request.method == "POST":
-        from cjsim.scenario.apply import activate
+        from cjsim.scenario.apply import activate  # scenarios load when one is posted
+        from cjsim.scenario.errors import ScenarioError
         from cjsim.scenario.loader import load_bundled
 
         limit = sim.max_scenario_bytes

@@ -13,8 +13,26 @@ bodies, cut bodies, resets), ``cli`` (``cjsim scenarios``).
 
 from __future__ import annotations
 
-from cjsim.scenario.errors import Problem, ScenarioError
-from cjsim.scenario.loader import ScenarioSource, load, schema
-from cjsim.scenario.model import Scenario
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cjsim.scenario.errors import Problem, ScenarioError
+    from cjsim.scenario.loader import ScenarioSource, load, schema
+    from cjsim.scenario.model import Scenario
 
 __all__ = ["Problem", "Scenario", "ScenarioError", "ScenarioSource", "load", "schema"]
+
+# Imported on first use: importing a submodule (``cjsim.scenario.errors``, which every
+# simulator's control API names) must not load the loader's YAML, jsonschema and catalogue.
+_HOMES = {"Problem": "errors", "ScenarioError": "errors", "ScenarioSource": "loader",
+          "load": "loader", "schema": "loader", "Scenario": "model"}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
