@@ -28,7 +28,7 @@ import orjson
 import redis
 from redis.exceptions import RedisError
 
-from cjsim.clock import ClockState
+from cjsim.clock import MAX_US, MIN_US, ClockMove, ClockState, out_of_range
 from cjsim.store.base import (
     DELETED,
     SINCE_SLACK,
@@ -137,6 +137,48 @@ end
 return out
 """
 
+# Clock.move in one round trip (ClockMove.apply, done where the state is). KEYS: the clock.
+# ARGV: freeze ("" keeps the mode, "1", "0"), "set" or "add", then for "set" the new
+# instant and its offset from real time, for "add" the microseconds to add and the real
+# time; then the range of the instant and of the offset. Every sum is HINCRBY's (Lua's
+# doubles are not exact past 2^53 us) and every comparison is on decimal text.
+MOVE_CLOCK_SCRIPT = """
+local function le(a, b)
+  local na, nb = string.sub(a, 1, 1) == "-", string.sub(b, 1, 1) == "-"
+  if na ~= nb then return na end
+  if na then a, b = string.sub(b, 2), string.sub(a, 2) end
+  if #a ~= #b then return #a < #b end
+  return a <= b
+end
+local c = redis.call("HMGET", KEYS[1], "frozen", "at", "offset")
+if not c[1] then return {} end
+local was = c[1] == "1"
+local frozen = was
+if ARGV[1] ~= "" then frozen = ARGV[1] == "1" end
+local field, other, lo, hi = "offset", "at", ARGV[7], ARGV[8]
+if frozen then field, other, lo, hi = "at", "offset", ARGV[5], ARGV[6] end
+if ARGV[2] == "set" then
+  if frozen then redis.call("HSET", KEYS[1], field, ARGV[3])
+  else redis.call("HSET", KEYS[1], field, ARGV[4]) end
+else
+  local from = c[3]
+  if was then from = c[2] end
+  redis.call("HSET", KEYS[1], field, from or "0")
+  redis.call("HINCRBY", KEYS[1], field, ARGV[3])
+  if was and not frozen then redis.call("HINCRBY", KEYS[1], field, "-" .. ARGV[4]) end
+  if frozen and not was then redis.call("HINCRBY", KEYS[1], field, ARGV[4]) end
+  local value = redis.call("HGET", KEYS[1], field)
+  if not (le(lo, value) and le(value, hi)) then
+    redis.call("HSET", KEYS[1], "frozen", c[1], "at", c[2] or "0", "offset", c[3] or "0")
+    return {"range"}
+  end
+end
+local flag = "0"
+if frozen then flag = "1" end
+redis.call("HSET", KEYS[1], "frozen", flag, other, "0")
+return redis.call("HMGET", KEYS[1], "frozen", "at", "offset")
+"""
+
 RELEASE_SCRIPT = """
 if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
 return 0
@@ -202,6 +244,7 @@ class RedisStore(Store):
         self._limit_script = self._client.register_script(LIMIT_SCRIPT)
         self._release_script = self._client.register_script(RELEASE_SCRIPT)
         self._open_script = self._client.register_script(OPEN_SCRIPT)
+        self._move_clock_script = self._client.register_script(MOVE_CLOCK_SCRIPT)
         self._local = threading.local()
 
     def _k(self, *parts: str) -> str:
@@ -421,6 +464,22 @@ class RedisStore(Store):
             self._client.hset(self._k("clock"), mapping={
                 "frozen": "1" if state.frozen else "0", "at": state.frozen_at_us,
                 "offset": state.offset_us})
+
+    def move_clock(self, move: ClockMove) -> ClockState | None:
+        real = move.real_us
+        freeze = "" if move.freeze is None else "1" if move.freeze else "0"
+        if move.set_us is not None:
+            args = [freeze, "set", str(move.set_us), str(move.set_us - real)]
+        else:
+            args = [freeze, "add", str(move.advance_us), str(real)]
+        args += [str(MIN_US), str(MAX_US), str(MIN_US - real), str(MAX_US - real)]
+        with self._guard():
+            out = self._move_clock_script(keys=[self._k("clock")], args=args)
+        if not out:
+            return None
+        if out[0] == b"range":
+            raise out_of_range()
+        return ClockState(out[0] == b"1", int(out[1]), int(out[2]))
 
     # -- lifecycle -------------------------------------------------------------------------
     def wipe(self, keep_clock: bool = False, keep_seqs: Callable[[str], bool] | None = None) -> None:
