@@ -17,6 +17,7 @@ after Redis is back simply works (redis-py reconnects).
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -26,7 +27,7 @@ from typing import Any
 
 import orjson
 import redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from cjsim.clock import MAX_US, MIN_US, ClockMove, ClockState, out_of_range
 from cjsim.store.base import (
@@ -45,6 +46,8 @@ from cjsim.store.base import (
     prune_before,
     sorted_items,
 )
+
+log = logging.getLogger("cjsim")
 
 _IDLE_TTL_MS = 2 * 86_400_000  # real time after which an untouched window key is forgotten
 _LOCK_TTL_MS = 10_000
@@ -234,6 +237,16 @@ class _RedisTxn(Txn):
         return self._store.next_seq(name)
 
 
+class _Unanswered:
+    """A write sent on a connection taken from the pool, its replies not read yet."""
+
+    __slots__ = ("conn", "replies")
+
+    def __init__(self, conn: Any, replies: int) -> None:  # redis-py's Connection (untyped)
+        self.conn = conn
+        self.replies = replies
+
+
 class RedisStore(Store):
     def __init__(self, url: str, prefix: str = "cjsim") -> None:
         self.url = url
@@ -246,12 +259,18 @@ class RedisStore(Store):
         self._open_script = self._client.register_script(OPEN_SCRIPT)
         self._move_clock_script = self._client.register_script(MOVE_CLOCK_SCRIPT)
         self._local = threading.local()
+        # journal writes sent without waiting for their replies (append_with); read before
+        # this process's next store step, under the lock, so every step sees them
+        self._unanswered: list[_Unanswered] = []
+        self._unanswered_lock = threading.Lock()
 
     def _k(self, *parts: str) -> str:
         return ":".join((self._root, *parts))
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
+        if self._unanswered:
+            self._settle()
         try:
             yield
         except RedisError as exc:
@@ -411,15 +430,51 @@ class RedisStore(Store):
         with self._guard():
             if not isinstance(entry.get("id"), int):
                 entry = {"id": self.next_seq(f"log:{log}"), **entry}
-            pipe = self._client.pipeline(transaction=True)  # one MULTI/EXEC, one round trip
-            pipe.rpush(self._k("l", log), orjson.dumps(entry))
-            pipe.ltrim(self._k("l", log), -maxlen, -1)
+            commands: list[tuple[Any, ...]] = [
+                ("MULTI",), ("RPUSH", self._k("l", log), orjson.dumps(entry)),
+                ("LTRIM", self._k("l", log), -maxlen, -1)]
             for ns, key, doc in docs:
                 if doc is None:
-                    pipe.hdel(self._k("d", ns), key)
+                    commands.append(("HDEL", self._k("d", ns), key))
                 else:
-                    pipe.hset(self._k("d", ns), key, orjson.dumps(doc))
-            pipe.execute()
+                    commands.append(("HSET", self._k("d", ns), key, orjson.dumps(doc)))
+            commands.append(("EXEC",))
+            self._send_unanswered(commands)
+
+    def _send_unanswered(self, commands: list[tuple[Any, ...]]) -> None:
+        """Send ``commands`` (one MULTI/EXEC, one round trip) without waiting for the replies:
+        the request's answer does not wait for its journal write. The replies are read before
+        this process's next store step (``_settle``), so what it reads next sees the write;
+        other processes see it once Redis has run it, as they would a reply earlier."""
+        pool = self._client.connection_pool
+        conn: Any = pool.get_connection()
+        try:
+            conn.send_packed_command(conn.pack_commands(commands))
+        except BaseException:
+            conn.disconnect()
+            pool.release(conn)
+            raise
+        with self._unanswered_lock:
+            self._unanswered.append(_Unanswered(conn, len(commands)))
+
+    def _settle(self) -> None:
+        """Read the replies of every write sent unanswered, giving their connections back. A
+        write that failed is logged (a journal write's failure never failed its request)."""
+        pool = self._client.connection_pool
+        with self._unanswered_lock:
+            for sent in self._unanswered:
+                try:
+                    for _ in range(sent.replies):
+                        try:
+                            sent.conn.read_response()
+                        except ResponseError as exc:
+                            log.warning("redis: a journal write failed: %s", exc)
+                except (RedisError, OSError) as exc:
+                    sent.conn.disconnect()
+                    log.warning("redis: a journal write got no answer: %s", exc)
+                finally:
+                    pool.release(sent.conn)
+            self._unanswered.clear()
 
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
         if limit is not None and limit <= 0:
@@ -505,6 +560,7 @@ class RedisStore(Store):
         return True, "ok"
 
     def close(self) -> None:
+        self._settle()
         self._client.close()
 
     def describe(self) -> dict[str, Any]:
