@@ -18,6 +18,7 @@ after Redis is back simply works (redis-py reconnects).
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import threading
 import time
@@ -27,7 +28,9 @@ from typing import Any
 
 import orjson
 import redis
-from redis.exceptions import RedisError, ResponseError
+from redis.commands.core import Script
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from cjsim.clock import MAX_US, MIN_US, ClockMove, ClockState, out_of_range
 from cjsim.store.base import (
@@ -263,6 +266,10 @@ class RedisStore(Store):
         # this process's next store step, under the lock, so every step sees them
         self._unanswered: list[_Unanswered] = []
         self._unanswered_lock = threading.Lock()
+        # idle connections of the request path's own (``_call``); redis-py's pool keeps the
+        # rest (transactions, logs, control calls)
+        self._idle: list[Any] = []
+        self._pid = os.getpid()
 
     def _k(self, *parts: str) -> str:
         return ":".join((self._root, *parts))
@@ -354,7 +361,7 @@ class RedisStore(Store):
             args.append(key)
         keys.extend(self._k("d", ns) for ns in spaces)
         with self._guard():
-            out = self._open_script(keys=keys, args=args)
+            out = self._script(self._open_script, keys, args)
         if not out:
             return Opening(None, 0, ())
         clock = ClockState(out[0] == b"1", int(out[1]), int(out[2]))
@@ -381,7 +388,7 @@ class RedisStore(Store):
                          str(check.cost)]
         keys.append(self._k("hitseq"))
         with self._guard():
-            failed, counts = self._limit_script(keys=keys, args=args)
+            failed, counts = self._script(self._limit_script, keys, args)
         counts_t = tuple(int(c) for c in counts)
         if failed > 0:
             return LimitResult(int(failed) - 1, counts_t, False)
@@ -441,18 +448,61 @@ class RedisStore(Store):
             commands.append(("EXEC",))
             self._send_unanswered(commands)
 
+    def _connection(self) -> Any:
+        """An idle connection of the request path: taken and given back by ``list.pop`` and
+        ``append`` (atomic), because redis-py's command path (pool bookkeeping, retry and
+        metrics wrappers, per-argument checks) costs more CPU than the round trip itself."""
+        if self._pid != os.getpid():  # a forked worker never uses its parent's sockets
+            self._idle, self._unanswered, self._pid = [], [], os.getpid()
+        try:
+            return self._idle.pop()
+        except IndexError:
+            pool = self._client.connection_pool
+            return pool.connection_class(**pool.connection_kwargs)
+
+    def _call(self, *command: Any) -> Any:
+        """One command, one round trip. A broken connection (Redis restarted since it was
+        last used) is replaced and the command sent once more, as redis-py's retry does."""
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.send_packed_command(conn.pack_command(*command))
+                reply = conn.read_response()
+            except ResponseError:
+                self._idle.append(conn)  # the error was the reply: the connection is clean
+                raise
+            except (RedisConnectionError, OSError) as exc:
+                conn.disconnect()
+                self._idle.append(conn)  # reconnects when next used
+                if attempt == 2:
+                    raise RedisConnectionError(str(exc)) from exc
+                continue
+            except RedisError:  # a timeout: the reply may still come, never read it as another's
+                conn.disconnect()
+                self._idle.append(conn)
+                raise
+            self._idle.append(conn)
+            return reply
+        raise AssertionError("unreachable")
+
+    def _script(self, script: Script, keys: list[str], args: list[str]) -> Any:
+        try:
+            return self._call("EVALSHA", script.sha, len(keys), *keys, *args)
+        except NoScriptError:  # a Redis that restarted, or another server: load it
+            script.sha = self._client.script_load(script.script)
+            return self._call("EVALSHA", script.sha, len(keys), *keys, *args)
+
     def _send_unanswered(self, commands: list[tuple[Any, ...]]) -> None:
         """Send ``commands`` (one MULTI/EXEC, one round trip) without waiting for the replies:
         the request's answer does not wait for its journal write. The replies are read before
         this process's next store step (``_settle``), so what it reads next sees the write;
         other processes see it once Redis has run it, as they would a reply earlier."""
-        pool = self._client.connection_pool
-        conn: Any = pool.get_connection()
+        conn = self._connection()
         try:
             conn.send_packed_command(conn.pack_commands(commands))
         except BaseException:
             conn.disconnect()
-            pool.release(conn)
+            self._idle.append(conn)
             raise
         with self._unanswered_lock:
             self._unanswered.append(_Unanswered(conn, len(commands)))
@@ -460,8 +510,9 @@ class RedisStore(Store):
     def _settle(self) -> None:
         """Read the replies of every write sent unanswered, giving their connections back. A
         write that failed is logged (a journal write's failure never failed its request)."""
-        pool = self._client.connection_pool
         with self._unanswered_lock:
+            if self._pid != os.getpid():  # a forked worker: the replies are its parent's
+                self._unanswered.clear()
             for sent in self._unanswered:
                 try:
                     for _ in range(sent.replies):
@@ -473,7 +524,7 @@ class RedisStore(Store):
                     sent.conn.disconnect()
                     log.warning("redis: a journal write got no answer: %s", exc)
                 finally:
-                    pool.release(sent.conn)
+                    self._idle.append(sent.conn)
             self._unanswered.clear()
 
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
@@ -529,7 +580,7 @@ class RedisStore(Store):
             args = [freeze, "add", str(move.advance_us), str(real)]
         args += [str(MIN_US), str(MAX_US), str(MIN_US - real), str(MAX_US - real)]
         with self._guard():
-            out = self._move_clock_script(keys=[self._k("clock")], args=args)
+            out = self._script(self._move_clock_script, [self._k("clock")], args)
         if not out:
             return None
         if out[0] == b"range":
@@ -561,6 +612,9 @@ class RedisStore(Store):
 
     def close(self) -> None:
         self._settle()
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.disconnect()
         self._client.close()
 
     def describe(self) -> dict[str, Any]:
