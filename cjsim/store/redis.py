@@ -452,13 +452,18 @@ class RedisStore(Store):
         """An idle connection of the request path: taken and given back by ``list.pop`` and
         ``append`` (atomic), because redis-py's command path (pool bookkeeping, retry and
         metrics wrappers, per-argument checks) costs more CPU than the round trip itself."""
-        if self._pid != os.getpid():  # a forked worker never uses its parent's sockets
-            self._idle, self._unanswered, self._pid = [], [], os.getpid()
+        self._after_fork()
         try:
             return self._idle.pop()
         except IndexError:
             pool = self._client.connection_pool
             return pool.connection_class(**pool.connection_kwargs)
+
+    def _after_fork(self) -> None:
+        """A forked worker never uses its parent's sockets nor reads its parent's replies."""
+        if self._pid != os.getpid():
+            self._idle, self._unanswered, self._pid = [], [], os.getpid()
+            self._unanswered_lock = threading.Lock()
 
     def _call(self, *command: Any) -> Any:
         """One command, one round trip. A broken connection (Redis restarted since it was
@@ -510,9 +515,8 @@ class RedisStore(Store):
     def _settle(self) -> None:
         """Read the replies of every write sent unanswered, giving their connections back. A
         write that failed is logged (a journal write's failure never failed its request)."""
+        self._after_fork()
         with self._unanswered_lock:
-            if self._pid != os.getpid():  # a forked worker: the replies are its parent's
-                self._unanswered.clear()
             for sent in self._unanswered:
                 try:
                     for _ in range(sent.replies):
