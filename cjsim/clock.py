@@ -17,7 +17,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 US = 1_000_000
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -53,11 +53,15 @@ def in_range(us: int) -> bool:
     return MIN_US <= us <= MAX_US
 
 
+def out_of_range(what: str = "the time") -> ValueError:
+    return ValueError(f"{what} would be outside the simulator's range "
+                      "(1970-01-01T00:00:00Z .. 9000-01-01T00:00:00Z)")
+
+
 def check_instant(us: int, what: str = "the time") -> int:
     """``us`` when a clock may show it, else a ValueError naming the range."""
     if not in_range(us):
-        raise ValueError(f"{what} would be outside the simulator's range "
-                         "(1970-01-01T00:00:00Z .. 9000-01-01T00:00:00Z)")
+        raise out_of_range(what)
     return us
 
 
@@ -92,9 +96,37 @@ class ClockState:
     offset_us: int = 0  # added to the real time, when flowing
 
 
+class ClockMove(NamedTuple):
+    """One change of the clock (``Clock.move``), read against the real time ``real_us``:
+    ``set_us`` (or now plus ``advance_us``) becomes now, then ``freeze`` (None: keep the
+    mode) freezes or unfreezes the clock there."""
+
+    real_us: int
+    advance_us: int = 0
+    set_us: int | None = None
+    freeze: bool | None = None
+
+    def now(self, state: ClockState) -> int:
+        return state.frozen_at_us if state.frozen else self.real_us + state.offset_us
+
+    def apply(self, state: ClockState) -> ClockState:
+        """The state after the move (ValueError if now would leave the clock's range)."""
+        target = self.set_us if self.set_us is not None else self.now(state) + self.advance_us
+        check_instant(target)
+        frozen = state.frozen if self.freeze is None else self.freeze
+        if frozen:
+            return ClockState(True, frozen_at_us=target)
+        return ClockState(False, offset_us=target - self.real_us)
+
+
 class ClockStateBackend(Protocol):
     def load_clock(self) -> ClockState | None: ...
     def save_clock(self, state: ClockState) -> None: ...
+
+    def move_clock(self, move: ClockMove) -> ClockState | None:
+        """Apply ``move`` to the stored state as one atomic step (one round trip on Redis:
+        two workers advancing at once both count) and return the new state; None, storing
+        nothing, when no state is stored. A ValueError from ``move`` stores nothing."""
 
 
 def _real_us() -> int:
@@ -221,31 +253,22 @@ class Clock:
 
     def move(self, *, advance_us: int | None = None, set_us: int | None = None,
              freeze: bool | None = None) -> int:
-        """One change of the clock, checked first and stored once: ``set_us`` (or now plus
-        ``advance_us``) becomes now, then ``freeze`` freezes or unfreezes the clock there.
-        Freezing right after a set freezes exactly at the set instant."""
-        state = self.state
-        real = _real_us()
-        now = state.frozen_at_us if state.frozen else real + state.offset_us
-        target = set_us if set_us is not None else now + (advance_us or 0)
-        check_instant(target)
-        frozen = state.frozen if freeze is None else freeze
-        if frozen:
-            self._backend.save_clock(ClockState(True, frozen_at_us=target))
-        else:
-            self._backend.save_clock(ClockState(False, offset_us=target - real))
-        return target
+        """One change of the clock, checked first and stored once (atomically: see
+        ``ClockStateBackend.move_clock``): ``set_us`` (or now plus ``advance_us``) becomes
+        now, then ``freeze`` freezes or unfreezes the clock there. Freezing right after a
+        set freezes exactly at the set instant."""
+        if set_us is not None:
+            check_instant(set_us)
+        move = ClockMove(_real_us(), advance_us or 0, set_us, freeze)
+        state = self._backend.move_clock(move)
+        assert state is not None
+        return move.now(state)
 
     def freeze(self) -> int:
-        now = self.now_us()
-        self._backend.save_clock(ClockState(True, frozen_at_us=now))
-        return now
+        return self.move(freeze=True)
 
     def unfreeze(self) -> int:
-        state = self.state
-        if state.frozen:
-            self._backend.save_clock(ClockState(False, offset_us=state.frozen_at_us - _real_us()))
-        return self.now_us()
+        return self.move(freeze=False)
 
     def snapshot(self) -> dict[str, object]:
         """The control API's clock shape."""

@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cjsim.clock import Clock, ClockState, IsoWriter, iso
+from cjsim.clock import Clock, ClockMove, ClockState, IsoWriter, iso
 from cjsim.domain.accounts import Account, Accounts, iter_account_specs
 from cjsim.domain.delivery import LOG as DELIVERY_LOG
 from cjsim.domain.ids import Entropy, mask_secrets
@@ -551,6 +551,16 @@ class _StateGuard:
 
     def save_clock(self, state: ClockState) -> None:
         self.store.save_clock(state)
+
+    def move_clock(self, move: ClockMove) -> ClockState | None:
+        self._primed.state = None  # a state read before the move is stale after it
+        state = self.store.move_clock(move)
+        if state is None and self.armed:
+            self.on_lost()
+            state = self.store.move_clock(move)
+        if state is not None:
+            self.last = state
+        return state
 
 
 # Sequences that number log entries (and the scenario version other workers follow): they

@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, SupportsIndex
 
-from cjsim.clock import ClockState, ClockStateBackend, parse_instant
+from cjsim.clock import ClockMove, ClockState, ClockStateBackend, parse_instant
 from cjsim.sleep import SERVER_THREAD_PREFIXES, SIMULATOR_MODULES, SleepPatch
 
 if TYPE_CHECKING:
@@ -65,6 +65,15 @@ class FreezegunAwareState:
         if target != fake and hasattr(factory, "tick"):
             factory.tick(timedelta(microseconds=target - fake))
         self.inner.save_clock(ClockState(frozen=True, frozen_at_us=target))
+
+    def move_clock(self, move: ClockMove) -> ClockState | None:
+        if _freezegun_factory() is None:
+            return self.inner.move_clock(move)
+        state = self.load_clock()
+        assert state is not None  # frozen at freezegun's instant
+        moved = move.apply(state)
+        self.save_clock(moved)
+        return moved
 
 
 def follow_freezegun(sim: Simulator) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, NamedTuple
 
-from cjsim.clock import ClockState
+from cjsim.clock import ClockMove, ClockState
 
 Doc = dict[str, Any]
 # Reads one committed document (``Store.get``, or a request's already-read documents first)
@@ -207,6 +207,18 @@ class Store(ABC):
 
     @abstractmethod
     def save_clock(self, state: ClockState) -> None: ...
+
+    def move_clock(self, move: ClockMove) -> ClockState | None:
+        """The stored clock moved by ``move``, atomically: two workers advancing at once both
+        count (one round trip on Redis). None, and nothing stored, when no clock is stored;
+        nothing is stored either when ``move`` raises (out of range)."""
+        with self.transaction():  # the store's exclusive lock
+            state = self.load_clock()
+            if state is None:
+                return None
+            moved = move.apply(state)
+            self.save_clock(moved)
+            return moved
 
     # -- lifecycle -------------------------------------------------------------------
     @abstractmethod

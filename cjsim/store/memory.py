@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from cjsim.clock import ClockState
+from cjsim.clock import ClockMove, ClockState
 from cjsim.store.base import (
     DELETED,
     LATE_SLACK_US,
@@ -258,6 +258,13 @@ class MemoryStore(Store):
 
     def save_clock(self, state: ClockState) -> None:
         self._clock = state
+
+    def move_clock(self, move: ClockMove) -> ClockState | None:
+        with self._lock:
+            if self._clock is None:
+                return None
+            self._clock = move.apply(self._clock)
+            return self._clock
 
     def wipe(self, keep_clock: bool = False, keep_seqs: Callable[[str], bool] | None = None) -> None:
         with self._lock:

@@ -17,6 +17,8 @@ after Redis is back simply works (redis-py reconnects).
 
 from __future__ import annotations
 
+import logging
+import os
 import secrets
 import threading
 import time
@@ -26,9 +28,11 @@ from typing import Any
 
 import orjson
 import redis
-from redis.exceptions import RedisError
+from redis.commands.core import Script
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError, RedisError, ResponseError
 
-from cjsim.clock import ClockState
+from cjsim.clock import MAX_US, MIN_US, ClockMove, ClockState, out_of_range
 from cjsim.store.base import (
     DELETED,
     SINCE_SLACK,
@@ -45,6 +49,8 @@ from cjsim.store.base import (
     prune_before,
     sorted_items,
 )
+
+log = logging.getLogger("cjsim")
 
 _IDLE_TTL_MS = 2 * 86_400_000  # real time after which an untouched window key is forgotten
 _LOCK_TTL_MS = 10_000
@@ -137,6 +143,48 @@ end
 return out
 """
 
+# Clock.move in one round trip (ClockMove.apply, done where the state is). KEYS: the clock.
+# ARGV: freeze ("" keeps the mode, "1", "0"), "set" or "add", then for "set" the new
+# instant and its offset from real time, for "add" the microseconds to add and the real
+# time; then the range of the instant and of the offset. Every sum is HINCRBY's (Lua's
+# doubles are not exact past 2^53 us) and every comparison is on decimal text.
+MOVE_CLOCK_SCRIPT = """
+local function le(a, b)
+  local na, nb = string.sub(a, 1, 1) == "-", string.sub(b, 1, 1) == "-"
+  if na ~= nb then return na end
+  if na then a, b = string.sub(b, 2), string.sub(a, 2) end
+  if #a ~= #b then return #a < #b end
+  return a <= b
+end
+local c = redis.call("HMGET", KEYS[1], "frozen", "at", "offset")
+if not c[1] then return {} end
+local was = c[1] == "1"
+local frozen = was
+if ARGV[1] ~= "" then frozen = ARGV[1] == "1" end
+local field, other, lo, hi = "offset", "at", ARGV[7], ARGV[8]
+if frozen then field, other, lo, hi = "at", "offset", ARGV[5], ARGV[6] end
+if ARGV[2] == "set" then
+  if frozen then redis.call("HSET", KEYS[1], field, ARGV[3])
+  else redis.call("HSET", KEYS[1], field, ARGV[4]) end
+else
+  local from = c[3]
+  if was then from = c[2] end
+  redis.call("HSET", KEYS[1], field, from or "0")
+  redis.call("HINCRBY", KEYS[1], field, ARGV[3])
+  if was and not frozen then redis.call("HINCRBY", KEYS[1], field, "-" .. ARGV[4]) end
+  if frozen and not was then redis.call("HINCRBY", KEYS[1], field, ARGV[4]) end
+  local value = redis.call("HGET", KEYS[1], field)
+  if not (le(lo, value) and le(value, hi)) then
+    redis.call("HSET", KEYS[1], "frozen", c[1], "at", c[2] or "0", "offset", c[3] or "0")
+    return {"range"}
+  end
+end
+local flag = "0"
+if frozen then flag = "1" end
+redis.call("HSET", KEYS[1], "frozen", flag, other, "0")
+return redis.call("HMGET", KEYS[1], "frozen", "at", "offset")
+"""
+
 RELEASE_SCRIPT = """
 if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
 return 0
@@ -192,6 +240,16 @@ class _RedisTxn(Txn):
         return self._store.next_seq(name)
 
 
+class _Unanswered:
+    """A write sent on a connection taken from the pool, its replies not read yet."""
+
+    __slots__ = ("conn", "replies")
+
+    def __init__(self, conn: Any, replies: int) -> None:  # redis-py's Connection (untyped)
+        self.conn = conn
+        self.replies = replies
+
+
 class RedisStore(Store):
     def __init__(self, url: str, prefix: str = "cjsim") -> None:
         self.url = url
@@ -202,13 +260,24 @@ class RedisStore(Store):
         self._limit_script = self._client.register_script(LIMIT_SCRIPT)
         self._release_script = self._client.register_script(RELEASE_SCRIPT)
         self._open_script = self._client.register_script(OPEN_SCRIPT)
+        self._move_clock_script = self._client.register_script(MOVE_CLOCK_SCRIPT)
         self._local = threading.local()
+        # journal writes sent without waiting for their replies (append_with); read before
+        # this process's next store step, under the lock, so every step sees them
+        self._unanswered: list[_Unanswered] = []
+        self._unanswered_lock = threading.Lock()
+        # idle connections of the request path's own (``_call``); redis-py's pool keeps the
+        # rest (transactions, logs, control calls)
+        self._idle: list[Any] = []
+        self._pid = os.getpid()
 
     def _k(self, *parts: str) -> str:
         return ":".join((self._root, *parts))
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
+        if self._unanswered:
+            self._settle()
         try:
             yield
         except RedisError as exc:
@@ -292,7 +361,7 @@ class RedisStore(Store):
             args.append(key)
         keys.extend(self._k("d", ns) for ns in spaces)
         with self._guard():
-            out = self._open_script(keys=keys, args=args)
+            out = self._script(self._open_script, keys, args)
         if not out:
             return Opening(None, 0, ())
         clock = ClockState(out[0] == b"1", int(out[1]), int(out[2]))
@@ -319,7 +388,7 @@ class RedisStore(Store):
                          str(check.cost)]
         keys.append(self._k("hitseq"))
         with self._guard():
-            failed, counts = self._limit_script(keys=keys, args=args)
+            failed, counts = self._script(self._limit_script, keys, args)
         counts_t = tuple(int(c) for c in counts)
         if failed > 0:
             return LimitResult(int(failed) - 1, counts_t, False)
@@ -368,15 +437,99 @@ class RedisStore(Store):
         with self._guard():
             if not isinstance(entry.get("id"), int):
                 entry = {"id": self.next_seq(f"log:{log}"), **entry}
-            pipe = self._client.pipeline(transaction=True)  # one MULTI/EXEC, one round trip
-            pipe.rpush(self._k("l", log), orjson.dumps(entry))
-            pipe.ltrim(self._k("l", log), -maxlen, -1)
+            commands: list[tuple[Any, ...]] = [
+                ("MULTI",), ("RPUSH", self._k("l", log), orjson.dumps(entry)),
+                ("LTRIM", self._k("l", log), -maxlen, -1)]
             for ns, key, doc in docs:
                 if doc is None:
-                    pipe.hdel(self._k("d", ns), key)
+                    commands.append(("HDEL", self._k("d", ns), key))
                 else:
-                    pipe.hset(self._k("d", ns), key, orjson.dumps(doc))
-            pipe.execute()
+                    commands.append(("HSET", self._k("d", ns), key, orjson.dumps(doc)))
+            commands.append(("EXEC",))
+            self._send_unanswered(commands)
+
+    def _connection(self) -> Any:
+        """An idle connection of the request path: taken and given back by ``list.pop`` and
+        ``append`` (atomic), because redis-py's command path (pool bookkeeping, retry and
+        metrics wrappers, per-argument checks) costs more CPU than the round trip itself."""
+        self._after_fork()
+        try:
+            return self._idle.pop()
+        except IndexError:
+            pool = self._client.connection_pool
+            return pool.connection_class(**pool.connection_kwargs)
+
+    def _after_fork(self) -> None:
+        """A forked worker never uses its parent's sockets nor reads its parent's replies."""
+        if self._pid != os.getpid():
+            self._idle, self._unanswered, self._pid = [], [], os.getpid()
+            self._unanswered_lock = threading.Lock()
+
+    def _call(self, *command: Any) -> Any:
+        """One command, one round trip. A broken connection (Redis restarted since it was
+        last used) is replaced and the command sent once more, as redis-py's retry does."""
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.send_packed_command(conn.pack_command(*command))
+                reply = conn.read_response()
+            except ResponseError:
+                self._idle.append(conn)  # the error was the reply: the connection is clean
+                raise
+            except (RedisConnectionError, OSError) as exc:
+                conn.disconnect()
+                self._idle.append(conn)  # reconnects when next used
+                if attempt == 2:
+                    raise RedisConnectionError(str(exc)) from exc
+                continue
+            except RedisError:  # a timeout: the reply may still come, never read it as another's
+                conn.disconnect()
+                self._idle.append(conn)
+                raise
+            self._idle.append(conn)
+            return reply
+        raise AssertionError("unreachable")
+
+    def _script(self, script: Script, keys: list[str], args: list[str]) -> Any:
+        try:
+            return self._call("EVALSHA", script.sha, len(keys), *keys, *args)
+        except NoScriptError:  # a Redis that restarted, or another server: load it
+            script.sha = self._client.script_load(script.script)
+            return self._call("EVALSHA", script.sha, len(keys), *keys, *args)
+
+    def _send_unanswered(self, commands: list[tuple[Any, ...]]) -> None:
+        """Send ``commands`` (one MULTI/EXEC, one round trip) without waiting for the replies:
+        the request's answer does not wait for its journal write. The replies are read before
+        this process's next store step (``_settle``), so what it reads next sees the write;
+        other processes see it once Redis has run it, as they would a reply earlier."""
+        conn = self._connection()
+        try:
+            conn.send_packed_command(conn.pack_commands(commands))
+        except BaseException:
+            conn.disconnect()
+            self._idle.append(conn)
+            raise
+        with self._unanswered_lock:
+            self._unanswered.append(_Unanswered(conn, len(commands)))
+
+    def _settle(self) -> None:
+        """Read the replies of every write sent unanswered, giving their connections back. A
+        write that failed is logged (a journal write's failure never failed its request)."""
+        self._after_fork()
+        with self._unanswered_lock:
+            for sent in self._unanswered:
+                try:
+                    for _ in range(sent.replies):
+                        try:
+                            sent.conn.read_response()
+                        except ResponseError as exc:
+                            log.warning("redis: a journal write failed: %s", exc)
+                except (RedisError, OSError) as exc:
+                    sent.conn.disconnect()
+                    log.warning("redis: a journal write got no answer: %s", exc)
+                finally:
+                    self._idle.append(sent.conn)
+            self._unanswered.clear()
 
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
         if limit is not None and limit <= 0:
@@ -422,6 +575,22 @@ class RedisStore(Store):
                 "frozen": "1" if state.frozen else "0", "at": state.frozen_at_us,
                 "offset": state.offset_us})
 
+    def move_clock(self, move: ClockMove) -> ClockState | None:
+        real = move.real_us
+        freeze = "" if move.freeze is None else "1" if move.freeze else "0"
+        if move.set_us is not None:
+            args = [freeze, "set", str(move.set_us), str(move.set_us - real)]
+        else:
+            args = [freeze, "add", str(move.advance_us), str(real)]
+        args += [str(MIN_US), str(MAX_US), str(MIN_US - real), str(MAX_US - real)]
+        with self._guard():
+            out = self._script(self._move_clock_script, [self._k("clock")], args)
+        if not out:
+            return None
+        if out[0] == b"range":
+            raise out_of_range()
+        return ClockState(out[0] == b"1", int(out[1]), int(out[2]))
+
     # -- lifecycle -------------------------------------------------------------------------
     def wipe(self, keep_clock: bool = False, keep_seqs: Callable[[str], bool] | None = None) -> None:
         keep = {self._k("seq"), self._k("hitseq")}
@@ -446,6 +615,10 @@ class RedisStore(Store):
         return True, "ok"
 
     def close(self) -> None:
+        self._settle()
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.disconnect()
         self._client.close()
 
     def describe(self) -> dict[str, Any]:

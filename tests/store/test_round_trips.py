@@ -8,6 +8,7 @@ redis-server is one ``send_packed_command`` followed by one read of its replies.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -126,3 +127,41 @@ def test_the_journal_and_the_windows_still_see_every_request(sim: Simulator, cou
     assert codes == [200] * 6 + [1600200]  # Advanced: 6/s, the clock does not move
     ids = [e["id"] for e in sim.journal(since_id=before)]
     assert ids == list(range(before + 1, before + 8))
+
+
+def test_the_answer_does_not_wait_for_the_journal_write(sim: Simulator, counted: RoundTrips,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Of the three round trips, the request waits for two replies (opening, limiter): the
+    journal write's replies are read at the process's next store step, and that step sees the
+    write (another thread's too)."""
+    *calls, (_, token, _) = _calls(sim)
+    client = sim.app.test_client()
+    headers = {"CJ-Access-Token": token}
+    connection_class = sim.store._client.connection_pool.connection_class  # type: ignore[attr-defined]
+    original = connection_class.read_response
+    waited: list[int] = []
+
+    def read_response(conn: Any, *args: Any, **kwargs: Any) -> Any:
+        waited.append(1)
+        return original(conn, *args, **kwargs)
+
+    monkeypatch.setattr(connection_class, "read_response", read_response)
+    for method, path, body in calls * 2:
+        sim.clock.advance(1)
+        counted.take()
+        waited.clear()
+        answer: list[dict[str, Any]] = []
+
+        def request(method: str = method, path: str = path, body: Any = body,
+                    answer: list[dict[str, Any]] = answer) -> None:
+            answer.append(client.open(path, method=method, headers=headers, json=body).get_json())
+
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+        assert answer[0]["code"] == 200, (path, answer)
+        assert len(counted.take()) == MAX_ROUND_TRIPS
+        assert len(waited) == 2, path  # one reply each: the opening and the limiter scripts
+        entry = sim.journal(limit=1)[-1]  # this thread's read sees the other thread's write
+        assert (entry["path"], entry["code"]) == (path.split("?")[0], 200)
+        assert sim.journal_entry(entry["id"])["response"]["status"] == 200  # and its exchange
