@@ -518,7 +518,8 @@ class CJServer(ThreadedWSGIServer):
 
     def server_close(self, timeout: float = 5.0) -> None:
         """Stop listening, end the open (keep-alive) connections (their threads see EOF) and
-        wait up to ``timeout`` s for those threads to finish (a request in flight ends first)."""
+        wait up to ``timeout`` s for those threads to finish (one answering a request ends
+        when its app returns)."""
         super().server_close()
         with self._open_lock:
             still_open = list(self._open)

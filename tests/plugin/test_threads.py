@@ -6,7 +6,10 @@ mismatch", gh-106905): a flaky failure of whichever test came next."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
+from typing import Any
 
 import pytest
 import requests
@@ -66,3 +69,46 @@ def test_a_stopped_server_leaves_no_connection_thread(pytester: pytest.Pytester)
     finally:
         for session in sessions:
             session.close()
+
+
+def test_a_stopped_server_has_finished_its_request_in_flight() -> None:
+    """stop() cuts the open connections and waits (up to 5 s) for their threads, one still
+    answering a request included: none is left running after it."""
+    from cjsim.server import BackgroundServer
+
+    entered, release = threading.Event(), threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        entered.set()
+        release.wait(5)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"done"]
+
+    before = _threads()
+    server = BackgroundServer(app).start()
+
+    def call() -> None:
+        with contextlib.suppress(requests.RequestException):  # its connection is cut
+            requests.get(server.url("/slow"), timeout=10)
+
+    client = threading.Thread(target=call)
+
+    def release_once_closed() -> None:
+        """The request ends a little after the server stopped listening (stop() runs)."""
+        while server.server.socket.fileno() != -1 and not release.is_set():
+            time.sleep(0.01)
+        time.sleep(0.2)
+        release.set()
+
+    releaser = threading.Thread(target=release_once_closed)
+    client.start()
+    try:
+        assert entered.wait(5)
+        releaser.start()
+        server.stop()
+        left = [t.name for t in _threads() - before - {client, releaser}]
+        assert left == [], f"threads still running after stop(): {left}"
+    finally:
+        release.set()
+        client.join(10)
+        releaser.join(10)
