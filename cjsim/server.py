@@ -466,6 +466,9 @@ class CJServer(ThreadedWSGIServer):
         self._api_slots = threading.BoundedSemaphore(max_connections)
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
+        # the connections' threads (daemons, which socketserver does not join): joined by
+        # server_close, so none outlives the server (a test's next one must not meet it)
+        self._handlers: set[threading.Thread] = set()
 
     def take_api_slot(self) -> bool:
         return self._api_slots.acquire(blocking=False)
@@ -486,25 +489,37 @@ class CJServer(ThreadedWSGIServer):
             return
         with self._open_lock:
             self._open.add(request)
+        # ThreadingMixIn's, but the thread is known before it starts (server_close joins it)
+        thread = threading.Thread(target=self.process_request_thread, args=(request, client_address),
+                                  daemon=self.daemon_threads)
         try:
-            super().process_request(request, client_address)
+            with self._open_lock:
+                self._handlers.add(thread)
+            thread.start()
         except BaseException:
+            with self._open_lock:
+                self._handlers.discard(thread)
             self._closed(request)
             raise
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
+        me = threading.current_thread()
         try:
             super().process_request_thread(request, client_address)
         finally:
             self._closed(request)
+            with self._open_lock:
+                self._handlers.discard(me)
 
     def _closed(self, request: Any) -> None:
         with self._open_lock:
             self._open.discard(request)
         self._connections.release()
 
-    def server_close(self) -> None:
-        """Stop listening, and end the open (keep-alive) connections: their threads see EOF."""
+    def server_close(self, timeout: float = 5.0) -> None:
+        """Stop listening, end the open (keep-alive) connections (their threads see EOF) and
+        wait up to ``timeout`` s for those threads to finish (one answering a request ends
+        when its app returns)."""
         super().server_close()
         with self._open_lock:
             still_open = list(self._open)
@@ -513,6 +528,11 @@ class CJServer(ThreadedWSGIServer):
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        deadline = time.monotonic() + timeout
+        with self._open_lock:
+            handlers = [t for t in self._handlers if t is not threading.current_thread()]
+        for thread in handlers:
+            thread.join(max(deadline - time.monotonic(), 0.0))
 
 
 def make_cj_server(host: str, port: int, app: Any, *, quiet: bool = True,

@@ -69,6 +69,10 @@ def change_messages(before: Catalogue, after: Catalogue, pid: str, change: Mappi
                 "variantStatus": 1 if vid in new_on else 0, "fields": vfields,
             }, f"{key}:VARIANT:{vid}"))
         if "stock" in mine:
+            if vid not in new_on and vid in old_variants:  # off the shelf now: not in `after`
+                from cjsim.domain.catalogue.changes import restocked
+
+                v = restocked(old_variants[vid], mine["stock"], after.splits)
             stock[vid] = after.stock_by_vid_rows(v, reserved)
     if stock:
         out.append(Message("STOCK", "UPDATE", stock, f"{key}:STOCK:{pid}"))

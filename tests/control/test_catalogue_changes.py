@@ -214,6 +214,41 @@ def test_changes_send_product_variant_and_stock_messages() -> None:
         assert (last["vid"], last["variantStatus"], last["fields"]) == (vid, 0, ["variantStatus"])
 
 
+def test_a_variant_taken_off_the_shelf_and_restocked_at_once_sends_its_new_stock() -> None:
+    """One change that takes a variant off the shelf and sets its stock: the STOCK message
+    carries the new levels (the variant is gone from the new catalogue's product, so they
+    were once read from the old catalogue: 118 instead of 5)."""
+    with running() as sim, Receiver() as receiver:
+        shop = shop_of(sim)
+        shop.enable(receiver.url, "product", "stock")
+        demo = _demo(shop)
+        shop.ok("POST", "webhook/product/subscribe", json={"productIds": [demo["pid"]]})
+        vid = demo["variants"][1]["vid"]
+        before = {r["countryCode"]: r["totalInventoryNum"] for r in shop.ok(
+            "GET", "product/stock/queryByVid", query_string={"vid": vid})}
+        assert before["CN"] != 5 and before.get("US") != 3
+        status, _ = _patch(sim, demo["pid"], {"variants": {vid: {
+            "onShelf": False, "stock": {"CN": 5, "US": 3}}}})
+        assert status == 200
+        receiver.wait_for(count("STOCK"))
+        receiver.wait_for(count("VARIANT"))
+        rows = {r["countryCode"]: r["storageNum"] for r in receiver.bodies("STOCK")[0]["params"][vid]}
+        assert (rows["CN"], rows["US"]) == (5, 3)
+        variant = receiver.bodies("VARIANT")[0]["params"]
+        assert (variant["vid"], variant["variantStatus"]) == (vid, 0)
+        # one storage of a country: the country's total follows the new split
+        _patch(sim, demo["pid"], {"variants": {vid: {"onShelf": True}}})
+        _patch(sim, demo["pid"], {"variants": {vid: {"onShelf": False, "stock": {CN_SECOND.id: 2}}}})
+        receiver.wait_for(count("STOCK", n=2))
+        sent = {r["countryCode"]: r["storageNum"] for r in receiver.bodies("STOCK")[1]["params"][vid]}
+        _patch(sim, demo["pid"], {"variants": {vid: {"onShelf": True}}})
+        rows = {r["countryCode"]: r for r in shop.ok("GET", "product/stock/queryByVid",
+                                                     query_string={"vid": vid})}
+        second = next(s for s in rows["CN"]["stock"] if s["stockId"] == CN_SECOND.id)
+        assert second["totalInventoryNum"] == 2
+        assert sent["CN"] == rows["CN"]["totalInventoryNum"] != 5
+
+
 def test_full_flow_over_http_change_then_order() -> None:
     sim = new_sim()
     try:

@@ -3,6 +3,10 @@
 
 One browser for the module. Without Chromium the tests skip, saying why, except where
 ``CJSIM_REQUIRE_BROWSER=1`` (CI sets it): there they fail.
+
+The page re-renders its tables and panels on every poll, so a test never keeps an element
+across a wait: each check looks its elements up afresh and returns what it read (texts,
+attributes), and ``wait_for`` looks again when an element went stale mid-render.
 """
 
 from __future__ import annotations
@@ -20,8 +24,14 @@ from tests.chromium import require_chromium, start_chromium
 
 require_chromium("the dashboard's browser tests")
 
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 TOKEN = "dash-s3cret"
 KEYS = {email: f"CJ{i}@api@{i:032x}" for i, email in enumerate(
@@ -61,18 +71,35 @@ def page(browser: WebDriver, server: BackgroundServer) -> WebDriver:
     return browser
 
 
+# an element replaced by a re-render, or not rendered yet: look again at the next poll
+MID_RENDER = (StaleElementReferenceException, NoSuchElementException)
+
+
 def wait_for(check: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-        except Exception as exc:  # noqa: BLE001  (a stale element mid-render: look again)
-            last = exc
-        if last and not isinstance(last, Exception):
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"waited {timeout} s for {what or check}: {last!r}")
+    """``check()``'s first truthy answer, polled every 50 ms. ``check`` must find its
+    elements itself at every call and return what it read, never an element to use later."""
+    last: list[Any] = [None]
+
+    def attempt(_driver: object) -> Any:
+        last[0] = check()
+        return last[0]
+
+    try:
+        return WebDriverWait(None, timeout, poll_frequency=0.05,  # type: ignore[type-var]
+                             ignored_exceptions=MID_RENDER).until(attempt)
+    except TimeoutException as exc:
+        raise AssertionError(f"waited {timeout} s for {what or check}: last saw {last[0]!r}") from exc
+
+
+def texts(page: WebDriver, css: str) -> list[str]:
+    """The texts of the elements ``css`` finds now (one lookup, read at once)."""
+    return [e.text for e in page.find_elements(By.CSS_SELECTOR, css)]
+
+
+def cells(page: WebDriver, row_css: str) -> list[str]:
+    """The cell texts of the first row ``row_css`` finds now ([] if none)."""
+    rows = page.find_elements(By.CSS_SELECTOR, row_css)
+    return [td.text for td in rows[0].find_elements(By.TAG_NAME, "td")] if rows else []
 
 
 def login(server: BackgroundServer, email: str) -> str:
@@ -112,18 +139,16 @@ def test_a_hammered_free_account_shows_its_refusals_in_the_live_traffic(page: We
     codes = [requests.get(server.url("product/list"), headers={"CJ-Access-Token": token}, timeout=5).json()["code"]
              for _ in range(6)]
     assert 1600200 in codes
-    rows = wait_for(lambda: page.find_elements(By.CSS_SELECTOR, "#traffic-body tr.rejected"), timeout=2.0,
-                    what="a refused row")
+    refused = wait_for(lambda: cells(page, "#traffic-body tr.rejected"), timeout=2.0, what="a refused row")
     assert time.monotonic() - started < 2.5
-    cells = [td.text for td in rows[0].find_elements(By.TAG_NAME, "td")]
-    assert cells[3] == "product/list" and cells[4].endswith("free@example.com")
-    assert cells[5] == "1600200" and cells[6] == "R4" and cells[7] == "200"
+    assert refused[3] == "product/list" and refused[4].endswith("free@example.com")
+    assert refused[5] == "1600200" and refused[6] == "R4" and refused[7] == "200"
     # the violation panel and the audit name the rule too
     wait_for(lambda: "R4" in page.find_element(By.ID, "violations").text, timeout=3, what="the violation")
     # the filter keeps only refusals of that code
     page.find_element(By.ID, "filter-code").send_keys("1600200")
-    shown = page.find_elements(By.CSS_SELECTOR, "#traffic-body tr")
-    assert shown and all("1600200" in r.text for r in shown)
+    shown = wait_for(lambda: texts(page, "#traffic-body tr"), what="the filtered rows")
+    assert all("1600200" in text for text in shown), shown
     page.find_element(By.ID, "filter-code").clear()
     page.execute_script("document.getElementById('filter-code').dispatchEvent(new Event('input'))")
 
@@ -148,15 +173,19 @@ def test_the_account_panel_shows_the_qps_window_filling(page: WebDriver, server:
         requests.get(server.url("product/list"), headers={"CJ-Access-Token": token}, timeout=5)
     open_id = next(a.open_id for a in sim.accounts.all() if a.email == "prime@example.com")
 
-    def qps_meter() -> Any:
+    def qps_meter() -> tuple[str | None, str | None, str, str] | None:
+        """The meter read in one go (a poll re-renders the panel: a kept element goes stale)."""
         meter = page.find_element(By.CSS_SELECTOR, f".account[data-open-id='{open_id}'] [role=meter]")
-        return meter if meter.get_attribute("aria-valuenow") == "3" else None
+        if meter.get_attribute("aria-valuenow") != "3":
+            return None
+        fill = meter.find_element(By.CLASS_NAME, "fill")
+        return (meter.get_attribute("aria-valuenow"), meter.get_attribute("aria-valuemax"),
+                meter.get_attribute("aria-label") or "",
+                str(page.execute_script("return arguments[0].style.width", fill)))
 
-    meter = wait_for(qps_meter, what="the QPS meter at 3")
-    assert meter.get_attribute("aria-valuemax") == "4"
-    assert "QPS window" in meter.get_attribute("aria-label")
-    fill = meter.find_element(By.CLASS_NAME, "fill")
-    assert page.execute_script("return arguments[0].style.width", fill) == "75%"
+    now, most, label, width = wait_for(qps_meter, what="the QPS meter at 3")
+    assert (now, most, width) == ("3", "4", "75%")
+    assert "QPS window" in label
     control(server, "clock", {"freeze": False})
 
 
@@ -164,18 +193,22 @@ def test_a_click_shows_the_request_in_full_with_secrets_masked(page: WebDriver, 
     key = KEYS["click@example.com"]
     requests.post(server.url("authentication/getAccessToken"), json={"apiKey": key}, timeout=5)
     last = requests.get(server.url("/__cjsim/journal?limit=1"), timeout=5).json()["entries"][-1]
-    row = wait_for(lambda: page.find_element(By.CSS_SELECTOR, f"#traffic-body tr[data-id='{last['id']}']"),
-                   what="the login's row")
-    row.click()
-    detail = wait_for(lambda: page.find_element(By.CSS_SELECTOR, "#detail pre.summary"), what="the detail")
+
+    def click_row() -> bool:
+        page.find_element(By.CSS_SELECTOR, f"#traffic-body tr[data-id='{last['id']}']").click()
+        return True
+
+    wait_for(click_row, what="the login's row")
+    summary = wait_for(lambda: page.find_element(By.CSS_SELECTOR, "#detail pre.summary").text, what="the detail")
     text = page.find_element(By.ID, "detail").text
-    assert f"Request #{last['id']}" in text and last["requestId"] in detail.text
-    assert "/api2.0/v1/authentication/getAccessToken" in detail.text
+    assert f"Request #{last['id']}" in text and last["requestId"] in summary
+    assert "/api2.0/v1/authentication/getAccessToken" in summary
     assert key not in text and key.split("@")[-1] not in text  # never the API key
     full = requests.get(server.url(f"/__cjsim/journal/{last['id']}"), timeout=5)
     if full.status_code == 200:  # the journal keeps whole exchanges: the page shows the masked body
-        body = wait_for(lambda: page.find_element(By.CSS_SELECTOR, "#detail pre.body"), what="the request body")
-        assert "apiKey" in body.text and key not in body.text
+        body = wait_for(lambda: page.find_element(By.CSS_SELECTOR, "#detail pre.body").text,
+                        what="the request body")
+        assert "apiKey" in body and key not in body
     else:  # an older journal: the page says why there is no more
         assert "keeps no more about this request" in text
     logged = [e["message"] for e in page.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
@@ -188,11 +221,18 @@ def test_the_scenario_panel_shows_each_fault_firing(page: WebDriver, server: Bac
     token = login_or_reuse(server)
     for _ in range(2):
         requests.get(server.url("product/getCategory"), headers={"CJ-Access-Token": token}, timeout=5)
-    row = wait_for(lambda: [r for r in page.find_elements(By.CSS_SELECTOR, "#scenario tbody tr")
-                            if r.text.startswith("busy-once")], what="the fault's row")[0]
-    wait_for(lambda: [td.text for td in row.find_elements(By.TAG_NAME, "td")][1:3] == ["1", "2"],
-             what="fired 1 of 2 calls")
-    assert "path=product/getCategory" in row.text and "code=1600000" in row.text
+
+    def fault_row() -> tuple[list[str], str] | None:
+        """The busy-once row's cells and text, read from the rows as they are now."""
+        for row in page.find_elements(By.CSS_SELECTOR, "#scenario tbody tr"):
+            text = row.text
+            if text.startswith("busy-once"):
+                return [td.text for td in row.find_elements(By.TAG_NAME, "td")], text
+        return None
+
+    fired, text = wait_for(lambda: (row := fault_row()) is not None and row[0][1:3] == ["1", "2"] and row,
+                           what="fired 1 of 2 calls")
+    assert "path=product/getCategory" in text and "code=1600000" in text, fired
     requests.delete(server.url("/__cjsim/scenario"), timeout=5)
 
 
@@ -214,10 +254,9 @@ def test_with_an_admin_token_the_page_asks_for_it_once(browser: WebDriver) -> No
     guarded = Simulator(admin_token=TOKEN, accounts=[account("a@example.com", "free")])
     with BackgroundServer(guarded.app) as srv:
         browser.get(srv.url("/__cjsim/ui"))
-        form = wait_for(lambda: browser.find_element(By.ID, "token-form").is_displayed()
-                        and browser.find_element(By.ID, "token-form"), what="the token form")
-        form.find_element(By.ID, "token-input").send_keys(TOKEN)
-        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_for(lambda: browser.find_element(By.ID, "token-form").is_displayed(), what="the token form")
+        browser.find_element(By.ID, "token-input").send_keys(TOKEN)
+        browser.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
         wait_for(lambda: "a@example.com" in browser.find_element(By.ID, "accounts").text, what="the accounts")
         assert browser.execute_script("return sessionStorage.getItem('cjsim-admin-token')") == TOKEN
         # given in the fragment instead: used, and taken out of the address bar
@@ -268,7 +307,8 @@ def test_a_restarted_simulator_is_followed(browser: WebDriver) -> None:
     second = Simulator(accounts=[account("after@example.com", "advanced")])
     with BackgroundServer(second.app, port=port) as again:  # the journal numbers from 1 again
         login(again, "after@example.com")
-        rows = wait_for(lambda: [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#traffic-body tr")
-                                 if "after@example.com" in r.text], timeout=8, what="the new simulator's call")
-        assert len(rows) == 1
-        assert not any("before@example.com" in r.text for r in browser.find_elements(By.CSS_SELECTOR, "#traffic-body tr"))
+        shown = wait_for(lambda: (now := texts(browser, "#traffic-body tr"))
+                         and any("after@example.com" in t for t in now) and now,
+                         timeout=8, what="the new simulator's call")
+        assert len([t for t in shown if "after@example.com" in t]) == 1
+        assert not any("before@example.com" in t for t in shown), shown

@@ -25,6 +25,7 @@ Without Chromium the module skips, saying why, except where ``CJSIM_REQUIRE_BROW
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,13 @@ def import_in_devtools(browser: WebDriver, har_file: Path, expected: int) -> dic
     """Import ``har_file`` through a fresh DevTools Network panel; what it imported and said."""
     browser.get(DEVTOOLS)
     assert browser.current_url == DEVTOOLS
-    file_input = browser.execute_async_script(FIND_IMPORT_INPUT)
+    deadline = time.monotonic() + 15
+    while True:  # a DevTools still starting has no locale data yet: its panels cannot show
+        file_input = browser.execute_async_script(FIND_IMPORT_INPUT)
+        starting = isinstance(file_input, str) and "No locale data registered" in file_input
+        if not starting or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert file_input is not None and not isinstance(file_input, str), file_input
     file_input.send_keys(str(har_file))
     seen: dict[str, Any] = browser.execute_async_script(READ_IMPORT, expected)

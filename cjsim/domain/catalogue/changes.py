@@ -207,6 +207,17 @@ def _product(p: Product, change: Mapping[str, Any], splits: dict[tuple[str, str]
     return dataclasses.replace(p, online=online, variants=kept), frozenset(gone)
 
 
+def restocked(v: Variant, stock: Mapping[str, int],
+              splits: Mapping[tuple[str, str], Split]) -> Variant:
+    """``v`` with ``stock`` (a change's levels by country or storage) set, laid over
+    ``splits`` (left untouched): the new levels of a variant the same change took off the
+    shelf, which the changed catalogue no longer lists."""
+    scratch = dict(splits)
+    for key, units in stock.items():
+        v = _set_stock(v, key, units, scratch)
+    return v
+
+
 def _set_stock(v: Variant, key: str, units: int, splits: dict[tuple[str, str], Split]) -> Variant:
     if key in WAREHOUSES:
         splits.pop((v.vid, key), None)
