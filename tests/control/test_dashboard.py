@@ -135,10 +135,10 @@ def test_the_page_loads_without_errors_and_only_from_its_own_origin(page: WebDri
 def test_a_hammered_free_account_shows_its_refusals_in_the_live_traffic(page: WebDriver,
                                                                         server: BackgroundServer) -> None:
     token = login(server, "free@example.com")
-    started = time.monotonic()
     codes = [requests.get(server.url("product/list"), headers={"CJ-Access-Token": token}, timeout=5).json()["code"]
              for _ in range(6)]
     assert 1600200 in codes
+    started = time.monotonic()  # from the refusals, not from the client's own calls (slow on a busy CI)
     refused = wait_for(lambda: cells(page, "#traffic-body tr.rejected"), timeout=2.0, what="a refused row")
     assert time.monotonic() - started < 2.5
     assert refused[3] == "product/list" and refused[4].endswith("free@example.com")
