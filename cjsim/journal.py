@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from cjsim import jsonenc
 from cjsim.domain.ids import mask_pairs, mask_secrets
 from cjsim.pipeline import JSON_HEADERS
@@ -99,13 +101,29 @@ def answer_may_hold_secrets(call: Call) -> bool:
             or "fault" in call.notes)
 
 
+def json_string(raw: bytes) -> orjson.Fragment:
+    """``orjson.dumps(raw.decode())`` of bytes orjson wrote itself (valid UTF-8 without a
+    control character: it escapes those), made without decoding them: orjson escapes only
+    quotes, backslashes and control characters. A product answer is mostly non-ASCII text:
+    decoding it and encoding the text again cost as much as the answer's own encoding."""
+    return orjson.Fragment(b'"' + raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"')
+
+
 def exchange_doc(call: Call, status: int, answer: bytes | None,
-                 answer_headers: Sequence[tuple[str, str]], limit: int) -> dict[str, Any]:
+                 answer_headers: Sequence[tuple[str, str]], limit: int,
+                 answer_is_json: bool = False) -> dict[str, Any]:
     """The stored document of one exchange (masked, bounded). Short keys, and the answer's
     headers left out when they are the envelope's own (JSON, its length): the journal
-    keeps 10,000 of these."""
+    keeps 10,000 of these. ``answer_is_json``: the answer is orjson's output (the pipeline's
+    envelope); then a whole one that needs no masking is stored as it is (:func:`json_string`),
+    the very document its text would make."""
     body, body_size, body_cut = bounded_text(call.raw_body, limit)
-    reply, reply_size, reply_cut = bounded_text(answer, limit, masked=answer_may_hold_secrets(call))
+    reply: str | orjson.Fragment | None
+    masked = answer_may_hold_secrets(call)
+    if answer_is_json and answer is not None and len(answer) <= limit and not masked:
+        reply, reply_size, reply_cut = json_string(answer), len(answer), False
+    else:
+        reply, reply_size, reply_cut = bounded_text(answer, limit, masked=masked)
     headers: list[list[str]] | None = [list(p) for p in answer_headers]
     if headers == [[*JSON_HEADERS[0]], ["Content-Length", str(reply_size)]]:
         headers = None

@@ -258,8 +258,9 @@ class Pipeline:
     def _journal(self, call: Call, code: int | None, status: int, request_id: str | None,
                  message: str | None, answer: bytes | None, headers: list[tuple[str, str]]) -> None:
         try:
+            # every answer given here is the envelope as jsonenc (orjson) wrote it
             self.sim.journal_call(call, code, status, request_id, message=message, answer=answer,
-                                  answer_headers=headers)
+                                  answer_headers=headers, answer_is_json=answer is not None)
         except Exception as exc:  # noqa: BLE001 - the answer matters more than its record
             log.warning("could not journal %s %s: %s", call.method, call.path, exc)
 

@@ -452,7 +452,7 @@ class Simulator:
 
     def journal_call(self, call: Any, code: int | None, status: int, request_id: str | None, *,
                      message: str | None = None, answer: bytes | None = None,
-                     answer_headers: Sequence[tuple[str, str]] = ()) -> None:
+                     answer_headers: Sequence[tuple[str, str]] = (), answer_is_json: bool = False) -> None:
         """Journal one CJ request: the list entry (small, what the audit reads), and beside
         it the exchange (query, headers, bodies: masked, bounded), then its log line."""
         detail = call.notes.get("detail")
@@ -469,7 +469,7 @@ class Simulator:
             entry["openId"] = int(call.subject)
         entry.update({k: v for k, v in call.notes.items() if k in JOURNAL_NOTES})
         entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.marks)
-        doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes)
+        doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes, answer_is_json)
         beside: list[tuple[str, str, dict[str, Any] | None]] = [(EXCHANGE, str(call.journal_id), doc)]
         if call.journal_id > self.journal_size:  # the exchange leaves with its entry
             beside.append((EXCHANGE, str(call.journal_id - self.journal_size), None))
