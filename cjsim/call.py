@@ -16,9 +16,16 @@ if TYPE_CHECKING:
 TOKEN_HEADER = "CJ-Access-Token"  # the one header CJ reads the access token from
 
 
+TOKEN_KEY = "HTTP_CJ_ACCESS_TOKEN"  # the header's WSGI environ key
+
+
 def presented_token(headers: Headers | None) -> str:
     """The access token a request presents, exactly as the pipeline authenticates it (blanks stripped)."""
-    return (headers.get(TOKEN_HEADER) or "").strip() if headers is not None else ""
+    if headers is None:
+        return ""
+    environ = getattr(headers, "environ", None)  # EnvironHeaders: one dict lookup
+    value = environ.get(TOKEN_KEY) if isinstance(environ, dict) else headers.get(TOKEN_HEADER)
+    return (value or "").strip()
 
 
 @dataclass
