@@ -119,3 +119,21 @@ def test_the_apps_iterable_is_closed_and_start_response_reraises() -> None:
 
     with pytest.raises(ConnectionResetError, match="scenario"):
         call_wsgi(failing, "GET", "http://h/x", [], None)
+
+
+def test_the_answers_headers_are_http_clients_message() -> None:
+    """requests reads cookies from the in-process answer's ``msg``: the same message
+    http.client builds header by header."""
+    import http.client
+
+    from cjsim.interception.patches import _Body
+
+    headers = [("Content-Type", "application/json"), ("Set-Cookie", "a=1"), ("set-cookie", "b=2"),
+               ("X-Empty", "")]
+    reference = http.client.HTTPMessage()
+    for name, value in headers:
+        reference[name] = value
+    message = _Body(b"{}", headers).msg
+    assert isinstance(message, http.client.HTTPMessage)
+    assert message.items() == reference.items() and str(message) == str(reference)
+    assert message.get_all("Set-Cookie") == reference.get_all("Set-Cookie") == ["a=1", "b=2"]
