@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from werkzeug.datastructures import MultiDict as RealMultiDict
+
 if TYPE_CHECKING:
     from werkzeug.datastructures import Headers, MultiDict
 
@@ -14,6 +16,13 @@ if TYPE_CHECKING:
     from cjsim.simulator import Simulator
 
 TOKEN_HEADER = "CJ-Access-Token"  # the one header CJ reads the access token from
+
+
+def query_pairs(query: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """``query.items(multi=True)`` as a list (a MultiDict is a dict of lists: read directly)."""
+    if not isinstance(query, RealMultiDict):
+        return list(query.items(multi=True))
+    return [(key, value) for key, values in dict.items(query) for value in values]
 
 
 TOKEN_KEY = "HTTP_CJ_ACCESS_TOKEN"  # the header's WSGI environ key

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from cjsim import jsonenc
+from cjsim.call import query_pairs
 from cjsim.domain.ids import mask_pairs, mask_secrets
 from cjsim.pipeline import JSON_HEADERS
 
@@ -128,8 +129,9 @@ def exchange_doc(call: Call, status: int, answer: bytes | None,
     if headers == [[*JSON_HEADERS[0]], ["Content-Length", str(reply_size)]]:
         headers = None
     return {
-        "q": [list(p) for p in mask_pairs(call.query.items(multi=True))] if call.query else [],
-        "h": [list(p) for p in request_headers(call)],
+        # pairs as tuples: orjson writes them as the same arrays
+        "q": mask_pairs(query_pairs(call.query)) if call.query else [],
+        "h": request_headers(call),
         "b": body, "bs": body_size, "bc": body_cut,
         "s": status, "rh": headers,
         "r": reply, "rs": reply_size, "rc": reply_cut,

@@ -29,3 +29,13 @@ def test_a_cached_secret_name_is_still_masked() -> None:
         assert mask_pairs(pairs) == [("Cj-Access-Token", "API@…alue"), ("X-Api-Key", "kkkk…kkkk"),
                                      ("Accept", "*/*")]
     assert is_secret_name("apiKey") and not is_secret_name("pid")
+
+
+def test_query_pairs_are_the_multidicts_items() -> None:
+    from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+
+    from cjsim.call import query_pairs
+
+    pairs = [("b", "1"), ("a", "x"), ("b", "2"), ("c", "")]
+    for query in (MultiDict(pairs), ImmutableMultiDict(pairs)):
+        assert query_pairs(query) == list(query.items(multi=True)) == [("b", "1"), ("b", "2"), ("a", "x"), ("c", "")]
