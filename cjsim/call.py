@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from werkzeug.datastructures import MultiDict as RealMultiDict
+
 if TYPE_CHECKING:
     from werkzeug.datastructures import Headers, MultiDict
 
@@ -16,9 +18,23 @@ if TYPE_CHECKING:
 TOKEN_HEADER = "CJ-Access-Token"  # the one header CJ reads the access token from
 
 
+def query_pairs(query: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """``query.items(multi=True)`` as a list (a MultiDict is a dict of lists: read directly)."""
+    if not isinstance(query, RealMultiDict):
+        return list(query.items(multi=True))
+    return [(key, value) for key, values in dict.items(query) for value in values]
+
+
+TOKEN_KEY = "HTTP_CJ_ACCESS_TOKEN"  # the header's WSGI environ key
+
+
 def presented_token(headers: Headers | None) -> str:
     """The access token a request presents, exactly as the pipeline authenticates it (blanks stripped)."""
-    return (headers.get(TOKEN_HEADER) or "").strip() if headers is not None else ""
+    if headers is None:
+        return ""
+    environ = getattr(headers, "environ", None)  # EnvironHeaders: one dict lookup
+    value = environ.get(TOKEN_KEY) if isinstance(environ, dict) else headers.get(TOKEN_HEADER)
+    return (value or "").strip()
 
 
 @dataclass

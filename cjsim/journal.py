@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from cjsim import jsonenc
+from cjsim.call import query_pairs
 from cjsim.domain.ids import mask_pairs, mask_secrets
 from cjsim.pipeline import JSON_HEADERS
 
@@ -46,9 +49,41 @@ def bounded_text(raw: bytes | None, limit: int, masked: bool = True) -> tuple[st
     return text, size, cut
 
 
+# environ key -> (the header name werkzeug's EnvironHeaders gives it,) or () for a key that is
+# not a header, so the journal reads the environ directly, in werkzeug's order and spelling
+_HEADER_NAMES: dict[str, tuple[str, ...]] = {}
+_BODY_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")
+
+
+def _header_name(key: str) -> tuple[str, ...]:
+    if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+        name: tuple[str, ...] = (key[5:].replace("_", "-").title(),)
+    elif key in _BODY_KEYS:
+        name = (key.replace("_", "-").title(),)
+    else:
+        name = ()
+    if len(_HEADER_NAMES) >= 1024:  # header names come from clients: keep a bounded few
+        _HEADER_NAMES.clear()
+    _HEADER_NAMES[key] = name
+    return name
+
+
+def _environ_headers(environ: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """``EnvironHeaders(environ).items()``, at a fraction of its cost."""
+    names = _HEADER_NAMES
+    for key, value in environ.items():
+        name = names.get(key)
+        if name is None:
+            name = _header_name(key)
+        if name and (value or key not in _BODY_KEYS):
+            yield name[0], value
+
+
 def request_headers(call: Call) -> list[tuple[str, str]]:
+    environ = getattr(call.headers, "environ", None)
+    items = _environ_headers(environ) if isinstance(environ, dict) else call.headers.items()
     pairs: list[tuple[str, str]] = []
-    for name, value in call.headers.items():
+    for name, value in items:
         if len(pairs) >= HEADERS_MAX:
             break
         pairs.append((name, value if len(value) <= HEADER_VALUE_MAX else value[:HEADER_VALUE_MAX] + "…"))
@@ -67,19 +102,36 @@ def answer_may_hold_secrets(call: Call) -> bool:
             or "fault" in call.notes)
 
 
+def json_string(raw: bytes) -> orjson.Fragment:
+    """``orjson.dumps(raw.decode())`` of bytes orjson wrote itself (valid UTF-8 without a
+    control character: it escapes those), made without decoding them: orjson escapes only
+    quotes, backslashes and control characters. A product answer is mostly non-ASCII text:
+    decoding it and encoding the text again cost as much as the answer's own encoding."""
+    return orjson.Fragment(b'"' + raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"')
+
+
 def exchange_doc(call: Call, status: int, answer: bytes | None,
-                 answer_headers: Sequence[tuple[str, str]], limit: int) -> dict[str, Any]:
+                 answer_headers: Sequence[tuple[str, str]], limit: int,
+                 answer_is_json: bool = False) -> dict[str, Any]:
     """The stored document of one exchange (masked, bounded). Short keys, and the answer's
     headers left out when they are the envelope's own (JSON, its length): the journal
-    keeps 10,000 of these."""
+    keeps 10,000 of these. ``answer_is_json``: the answer is orjson's output (the pipeline's
+    envelope); then a whole one that needs no masking is stored as it is (:func:`json_string`),
+    the very document its text would make."""
     body, body_size, body_cut = bounded_text(call.raw_body, limit)
-    reply, reply_size, reply_cut = bounded_text(answer, limit, masked=answer_may_hold_secrets(call))
+    reply: str | orjson.Fragment | None
+    masked = answer_may_hold_secrets(call)
+    if answer_is_json and answer is not None and len(answer) <= limit and not masked:
+        reply, reply_size, reply_cut = json_string(answer), len(answer), False
+    else:
+        reply, reply_size, reply_cut = bounded_text(answer, limit, masked=masked)
     headers: list[list[str]] | None = [list(p) for p in answer_headers]
     if headers == [[*JSON_HEADERS[0]], ["Content-Length", str(reply_size)]]:
         headers = None
     return {
-        "q": [list(p) for p in mask_pairs(call.query.items(multi=True))] if call.query else [],
-        "h": [list(p) for p in request_headers(call)],
+        # pairs as tuples: orjson writes them as the same arrays
+        "q": mask_pairs(query_pairs(call.query)) if call.query else [],
+        "h": request_headers(call),
         "b": body, "bs": body_size, "bc": body_cut,
         "s": status, "rh": headers,
         "r": reply, "rs": reply_size, "rc": reply_cut,

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from cjsim.call import presented_token
+from cjsim.call import presented_token, query_pairs
 from cjsim.domain.ids import digest
 
 
@@ -23,7 +23,7 @@ def request_marks(call: Any) -> dict[str, str]:
     hasher.update(f"{call.method} {call.path}\n".encode("utf-8", "surrogatepass"))
     query = getattr(call, "query", None)
     if query:
-        hasher.update(orjson.dumps(sorted(query.items(multi=True))))
+        hasher.update(orjson.dumps(sorted(query_pairs(query))))
     if call.body is not None:
         hasher.update(b"\n" + orjson.dumps(call.body, option=orjson.OPT_SORT_KEYS, default=str))
     marks = {"fp": hasher.hexdigest()}

@@ -13,6 +13,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from werkzeug.datastructures import MultiDict
+
 from cjsim.clock import CHINA, parse_instant
 from cjsim.errors import illegal
 
@@ -200,10 +202,20 @@ def parse_object(specs: tuple[Field, ...], source: Mapping[str, Any], where: str
 def parse_query(specs: tuple[Field, ...], args: Any) -> dict[str, Any]:
     """A query string (werkzeug MultiDict) against its spec; repeated keys are lists."""
     out: dict[str, Any] = {}
+    # a MultiDict is a dict of lists: read them directly (its ``get`` raises and catches a
+    # KeyError for every absent parameter)
+    lists = args if isinstance(args, MultiDict) else None
     for spec in specs:
-        if spec.kind in ("list", "objects"):
+        value: Any
+        if lists is not None:
+            found = dict.get(lists, spec.name)
+            if spec.kind in ("list", "objects"):
+                value = ([v for v in found if v != ""] or None) if found else None
+            else:
+                value = found[0] if found else None
+        elif spec.kind in ("list", "objects"):
             values = [v for v in args.getlist(spec.name) if v != ""]
-            value: Any = values or None
+            value = values or None
         else:
             value = args.get(spec.name)
         if _absent(value):

@@ -78,6 +78,20 @@ def _header_text(text: str) -> str:
     return safe[:1000]
 
 
+_QUERIES: dict[str, list[tuple[str, str]]] = {}  # a client repeats its few query strings
+
+
+def _query_pairs(query: str) -> list[tuple[str, str]]:
+    """``parse_qsl`` of a query string, kept for the next request that sends it."""
+    pairs = _QUERIES.get(query)
+    if pairs is None:
+        pairs = parse_qsl(query, keep_blank_values=True, errors="replace")
+        if len(_QUERIES) >= 256:
+            _QUERIES.clear()
+        _QUERIES[query] = pairs
+    return pairs
+
+
 class RawAnswer(Exception):
     """An answer that is not a CJ envelope (a fault: HTML gateway page, reset, cut body)."""
 
@@ -161,9 +175,7 @@ class Pipeline:
         if sim.trust_ip_header and environ.get(IP_HEADER):
             ip = str(environ[IP_HEADER]).strip()[:64] or ip
         query = environ.get("QUERY_STRING", "")
-        args: MultiDict[str, str] = (
-            MultiDict(parse_qsl(query, keep_blank_values=True, errors="replace"))
-            if query else MultiDict())
+        args: MultiDict[str, str] = MultiDict(_query_pairs(query)) if query else MultiDict()
         return Call(
             sim=sim, method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
             path=environ.get("PATH_INFO", "") or "/", ip=ip, now_us=0, journal_id=0, query=args,
@@ -246,8 +258,9 @@ class Pipeline:
     def _journal(self, call: Call, code: int | None, status: int, request_id: str | None,
                  message: str | None, answer: bytes | None, headers: list[tuple[str, str]]) -> None:
         try:
+            # every answer given here is the envelope as jsonenc (orjson) wrote it
             self.sim.journal_call(call, code, status, request_id, message=message, answer=answer,
-                                  answer_headers=headers)
+                                  answer_headers=headers, answer_is_json=answer is not None)
         except Exception as exc:  # noqa: BLE001 - the answer matters more than its record
             log.warning("could not journal %s %s: %s", call.method, call.path, exc)
 

@@ -9,8 +9,8 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -452,7 +452,7 @@ class Simulator:
 
     def journal_call(self, call: Any, code: int | None, status: int, request_id: str | None, *,
                      message: str | None = None, answer: bytes | None = None,
-                     answer_headers: Sequence[tuple[str, str]] = ()) -> None:
+                     answer_headers: Sequence[tuple[str, str]] = (), answer_is_json: bool = False) -> None:
         """Journal one CJ request: the list entry (small, what the audit reads), and beside
         it the exchange (query, headers, bodies: masked, bounded), then its log line."""
         detail = call.notes.get("detail")
@@ -469,7 +469,7 @@ class Simulator:
             entry["openId"] = int(call.subject)
         entry.update({k: v for k, v in call.notes.items() if k in JOURNAL_NOTES})
         entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.marks)
-        doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes)
+        doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes, answer_is_json)
         beside: list[tuple[str, str, dict[str, Any] | None]] = [(EXCHANGE, str(call.journal_id), doc)]
         if call.journal_id > self.journal_size:  # the exchange leaves with its entry
             beside.append((EXCHANGE, str(call.journal_id - self.journal_size), None))
@@ -516,6 +516,22 @@ class Simulator:
         self.store.clear_log(VIOLATIONS)
 
 
+class _Primed:
+    """``_StateGuard.primed``'s context (a class: entered on every request)."""
+
+    __slots__ = ("local", "state")
+
+    def __init__(self, local: threading.local, state: ClockState) -> None:
+        self.local = local
+        self.state = state
+
+    def __enter__(self) -> None:
+        self.local.state = self.state
+
+    def __exit__(self, *exc: object) -> None:
+        self.local.state = None
+
+
 class _StateGuard:
     """The clock's state backend: the store, plus the check that its state still exists.
     Every CJ call reads the clock first, so the check costs no extra round trip."""
@@ -527,16 +543,11 @@ class _StateGuard:
         self.last: ClockState | None = None
         self._primed = threading.local()
 
-    @contextmanager
-    def primed(self, state: ClockState) -> Iterator[None]:
+    def primed(self, state: ClockState) -> _Primed:
         """The next clock read on this thread takes ``state`` (a request's opening read it
         already) instead of reading the store again; a layer above that does not read the
         store (freezegun) leaves it unused, and it is dropped on leaving."""
-        self._primed.state = state
-        try:
-            yield
-        finally:
-            self._primed.state = None
+        return _Primed(self._primed, state)
 
     def load_clock(self) -> ClockState | None:
         state: ClockState | None = getattr(self._primed, "state", None)

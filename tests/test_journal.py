@@ -231,3 +231,36 @@ def test_only_answers_that_may_carry_credentials_pass_through_the_masking(monkey
     answer = http.get("/api2.0/v1/product/list?pageSize=1", headers={"CJ-Access-Token": token}).get_json()
     assert answer["code"] == 200
     assert not any('"list"' in text for text in masked)  # the product answer was not scanned
+
+
+@pytest.mark.parametrize("value", [
+    {"a": 'q"uo\\te\n\t\x00\x1f\x7f\u2028é中文😀</script>', "n": 4.1, "l": [1, None, True]},
+    "plain", ["\\\"", "\r\b\f"], {"k": "\ud7ff\ue000\uffff"},
+])
+def test_an_answer_is_kept_as_the_same_json_string_its_text_makes(value: Any) -> None:
+    """The journal keeps an answer orjson wrote without decoding it: the stored document is
+    byte for byte the one its decoded text made."""
+    import orjson
+
+    from cjsim.journal import json_string
+
+    raw = orjson.dumps(value)
+    assert orjson.dumps({"r": json_string(raw)}) == orjson.dumps({"r": raw.decode()})
+
+
+def test_a_product_answer_is_kept_whole_and_exactly(make_sim: Callable[..., Simulator]) -> None:
+    sim = make_sim(clock="frozen", seed=5)
+    account = sim.account(level="advanced", verified=True)
+    http = sim.app.test_client()
+    token = http.post("/api2.0/v1/authentication/getAccessToken",
+                      json={"apiKey": account.api_key}).get_json()["data"]["accessToken"]
+    sim.clock.advance(1)
+    pid = http.get("/api2.0/v1/product/list?pageSize=1",
+                   headers={"CJ-Access-Token": token}).get_json()["data"]["list"][0]["pid"]
+    sim.clock.advance(1)
+    sent = http.get(f"/api2.0/v1/product/query?pid={pid}", headers={"CJ-Access-Token": token})
+    kept = sim.store.get(EXCHANGE, str(sim.journal()[-1]["id"]))
+    assert kept is not None
+    assert kept["r"] == sent.data.decode() and kept["rs"] == len(sent.data) and kept["rc"] is False
+    har = sim.app.test_client().get("/__cjsim/journal.har").get_json()
+    assert har["log"]["entries"][-1]["response"]["content"]["text"] == sent.data.decode()

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 from cjsim.domain.ids import Entropy, digest, mask
 from cjsim.limits.rules import QUOTA_TYPES, Quota
 from cjsim.money import money, money_str
@@ -157,6 +159,7 @@ class Accounts:
     def __init__(self, store: Store, entropy: Entropy) -> None:
         self.store = store
         self.entropy = entropy
+        self._built: dict[bytes, Account] = {}  # stored document -> its (immutable) Account
 
     def create(self, email: str, api_key: str | None = None, *, level: Any = 0,
                verified: bool = False, balance: Any = "1000.00", name: str | None = None,
@@ -194,7 +197,17 @@ class Accounts:
 
     def get(self, open_id: int | str, read: Reader | None = None) -> Account | None:
         doc = (read or self.store.get)(self.NS, str(open_id))
-        return None if doc is None else Account.from_doc(doc)
+        if doc is None:
+            return None
+        # every request reads its account: the Account of the same document is kept
+        key = orjson.dumps(doc)
+        cached = self._built.get(key)
+        if cached is None:
+            cached = Account.from_doc(doc)
+            if len(self._built) >= 256:
+                self._built.clear()
+            self._built[key] = cached
+        return cached
 
     def by_email(self, email: str) -> Account | None:
         ref = self.store.get("account_email", email.strip().lower())

@@ -8,6 +8,7 @@ import re
 import secrets
 import threading
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from urllib.parse import unquote_plus
 
 import orjson
@@ -101,6 +102,7 @@ _SHAPES = re.compile(r"CJ\d+(?:@|%40)api(?:@|%40)[0-9a-fA-F]{32}"
                      r"|API(?:@|%40)CJ\d+(?:@|%40)CJ(?::|%3A)[A-Za-z0-9._~%-]+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=2048)  # the same few header and parameter names, on every request
 def is_secret_name(name: str) -> bool:
     key = unquote_plus(name).lower().replace("-", "").replace("_", "").replace(".", "")
     return key in SECRET_NAMES or key.endswith(SECRET_SUFFIXES)

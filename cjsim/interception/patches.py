@@ -160,8 +160,9 @@ class _Body(io.BytesIO):
     def __init__(self, data: bytes, headers: list[tuple[str, str]]) -> None:
         super().__init__(data)
         self.msg = http.client.HTTPMessage()
-        for name, value in headers:
-            self.msg[name] = value
+        # what ``msg[name] = value`` appends under HTTPMessage's policy (compat32: the pair as
+        # given, no count check), without its per-header calls
+        self.msg._headers = [(name, value) for name, value in headers]  # type: ignore[attr-defined]
 
     def isclosed(self) -> bool:
         return self.closed or self.tell() >= len(self.getbuffer())

@@ -21,6 +21,7 @@ from cjsim.store.base import (
     LATE_SLACK_US,
     Doc,
     LimitResult,
+    Opening,
     Store,
     Txn,
     WindowCheck,
@@ -31,6 +32,7 @@ from cjsim.store.base import (
 )
 
 _SWEEP_EVERY = 4096
+_NONE: dict[str, bytes] = {}  # an absent namespace (never written to)
 
 
 def compact(raw: bytes) -> bytes:
@@ -100,6 +102,34 @@ class MemoryStore(Store):
     def get(self, ns: str, key: str) -> Doc | None:
         raw = self._docs.get(ns, {}).get(key)
         return None if raw is None else orjson.loads(raw)
+
+    def items(self, ns: str) -> list[tuple[str, Doc]]:
+        if getattr(self._local, "txn", None) is not None:  # inside a transaction: see its writes
+            return super().items(ns)
+        with self._lock:
+            raw = list(self._docs.get(ns, _NONE).items())
+        return sorted_items((k, orjson.loads(v)) for k, v in raw)
+
+    def open_call(self, seq: str, reads: Sequence[tuple[str, str]],
+                  spaces: Sequence[str] = ()) -> Opening:
+        """``Store.open_call`` under one lock, without a transaction (the request's first
+        step: nothing is written but the sequence)."""
+        if getattr(self._local, "txn", None) is not None:
+            return super().open_call(seq, reads, spaces)
+        docs = self._docs
+        with self._lock:
+            clock = self._clock
+            if clock is None:
+                return Opening(None, 0, ())
+            value = self._next_seq_locked(seq)
+            raws = [docs.get(ns, _NONE).get(key) for ns, key in reads]
+            found = [list(docs.get(ns, _NONE).items()) for ns in spaces] if spaces else None
+        loads = orjson.loads
+        opened = tuple(None if raw is None else loads(raw) for raw in raws)
+        if found is None:
+            return Opening(clock, value, opened)
+        return Opening(clock, value, opened,
+                       tuple(sorted_items((k, loads(v)) for k, v in pairs) for pairs in found))
 
     @contextmanager
     def transaction(self) -> Iterator[Txn]:
@@ -239,6 +269,26 @@ class MemoryStore(Store):
                 ring = deque(ring or (), maxlen=maxlen)
                 self._logs[log] = ring
             ring.append(entry)
+
+    def append_with(self, log: str, entry: Doc, maxlen: int,
+                    docs: Sequence[tuple[str, str, Doc | None]]) -> None:
+        """``Store.append_with`` under one lock, the documents encoded before it is taken."""
+        if getattr(self._local, "txn", None) is not None:
+            super().append_with(log, entry, maxlen, docs)
+            return
+        encoded = [(ns, key, None if doc is None else compact(orjson.dumps(doc))) for ns, key, doc in docs]
+        with self._lock:
+            ring = self._logs.get(log)
+            if ring is None or ring.maxlen != maxlen:
+                ring = deque(ring or (), maxlen=maxlen)
+                self._logs[log] = ring
+            ring.append(entry)
+            stored = self._docs
+            for ns, key, raw in encoded:
+                if raw is None:
+                    stored.get(ns, {}).pop(key, None)
+                else:
+                    stored.setdefault(ns, {})[key] = raw
 
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
         with self._lock:
