@@ -249,6 +249,7 @@ def test_another_stack_to_cjs_host_fails_loudly_naming_cjsim_intercept() -> None
 def test_a_pooled_connection_follows_the_block_it_is_used_in() -> None:
     first, second = Simulator(), Simulator()
     session = requests.Session()  # its pool keeps the in-process connection between blocks
+    session.mount("https://", HTTPAdapter(max_retries=3))  # a Retry: answered at the connection level
     with cjsim.intercept(first):
         session.get(f"{CJ}/setting/get", timeout=5)
     with cjsim.intercept(second):
