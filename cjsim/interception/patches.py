@@ -229,6 +229,7 @@ def _requests(table: RouteTable, respond: Respond) -> list[Undo]:
         from requests import adapters
     except ImportError:
         return []
+    from requests.structures import CaseInsensitiveDict
     from urllib3.poolmanager import PoolManager, pool_classes_by_scheme
     from urllib3.util.retry import Retry
 
@@ -280,7 +281,10 @@ def _requests(table: RouteTable, respond: Respond) -> list[Undo]:
             return original(adapter, request, stream=stream, timeout=timeout, verify=verify, cert=cert,
                             proxies=proxies)
         route, url = found
-        pending = Request(request.method, url, list(request.headers.items()), body_bytes(request.body), "urllib3")
+        headers = request.headers
+        # its (name as given, value) pairs, as items() yields them, without a lookup per name
+        items = list(cast(Any, headers)._store.values() if type(headers) is CaseInsensitiveDict else headers.items())
+        pending = Request(request.method, url, items, body_bytes(request.body), "urllib3")
         try:
             answer = route.handle(pending)
         except Exception as exc:  # noqa: BLE001  (raised again where the connection level would meet it)
