@@ -47,7 +47,7 @@ def hello(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterab
 def originals() -> tuple[Any, ...]:
     return (HTTPConnectionPool.ConnectionCls, HTTPSConnectionPool.ConnectionCls, socket.getaddrinfo,
             httpx.HTTPTransport.handle_request, httpx.AsyncHTTPTransport.handle_async_request,
-            aiohttp.TCPConnector._create_connection)
+            aiohttp.TCPConnector._create_connection, HTTPAdapter.send)
 
 
 BEFORE = originals()
