@@ -234,6 +234,8 @@ def _requests(table: RouteTable, respond: Respond) -> list[Undo]:
     from urllib3.util.retry import Retry
 
     original = adapters.HTTPAdapter.send
+    if getattr(original, "__module__", None) != adapters.__name__:
+        return []  # already patched (``responses`` started first): it sees every request, as before
     # CA bundles that exist (requests' own, or REQUESTS_CA_BUNDLE's): else cert_verify raises, the long way
     bundles: dict[bool | str, bool] = {True: os.path.exists(adapters.DEFAULT_CA_BUNDLE_PATH)}
     plain: dict[type[Any], bool] = {}
@@ -242,9 +244,10 @@ def _requests(table: RouteTable, respond: Respond) -> list[Undo]:
     def short_way(adapter: Any, url: Any, timeout: Any, verify: Any, cert: Any,
                   proxies: Any) -> tuple[Route, str] | None:
         retries = adapter.max_retries
-        if verify not in bundles and type(verify) is str and len(bundles) < 16:
+        if type(verify) is str and verify not in bundles and len(bundles) < 16:
             bundles[verify] = os.path.exists(verify)
-        if (proxies or cert is not None or not (verify is False or bundles.get(verify, False))
+        if (proxies or cert is not None
+                or not (verify is False or ((verify is True or type(verify) is str) and bundles.get(verify, False)))
                 or type(retries) is not Retry or retries.status_forcelist
                 or (retries.total and retries.respect_retry_after_header)
                 or not (timeout is None or _seconds(timeout) or (type(timeout) is tuple and len(timeout) == 2

@@ -219,3 +219,25 @@ def test_the_simulator_through_the_short_way() -> None:
         assert login.status_code == 200 and login.json()["code"] == 200
         assert isinstance(login.elapsed, datetime.timedelta) and pools(session, CJ_BASE_URL) == 0
     assert [e["path"].rsplit("/", 1)[-1] for e in sim.journal()] == ["getAccessToken"]
+
+
+def test_a_send_patched_before_the_first_block_still_sees_every_request() -> None:
+    """``responses`` started first: it keeps seeing every request (as before the short way);
+    what it lets through is answered at the connection level."""
+    import responses
+
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+    mock.add_passthru(f"{BASE}/echo")
+    mock.start()
+    try:
+        route = SimulatorRoute(lambda: shop, hosts=[HOST]).start()
+        try:
+            session = requests.Session()
+            with pytest.raises(requests.exceptions.ConnectionError, match="Connection refused by Responses"):
+                session.get(f"{BASE}/other", timeout=5)
+            assert session.get(f"{BASE}/echo", timeout=5).status_code == 201
+            assert route.calls == 1 and pools(session, BASE) == 1
+        finally:
+            route.stop()
+    finally:
+        mock.stop()
