@@ -12,7 +12,8 @@
 
 While active, every ``requests``/urllib3, ``httpx`` (sync and async) and ``aiohttp`` call to
 developers.cjdropshipping.com is answered by the simulator, through the library's own
-connection code (urllib3's ``Retry`` runs, aiohttp parses real HTTP); a connection to that
+connection code (urllib3's ``Retry`` runs, aiohttp parses real HTTP; a ``requests`` call whose
+adapter could not retry is answered at ``HTTPAdapter.send``, with the same answer); a connection to that
 host from any other stack raises ``CJRealHostError`` naming cjsim.intercept; every other host
 is untouched. How each library is reached: ``cjsim.interception.patches``.
 """

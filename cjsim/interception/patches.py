@@ -7,6 +7,13 @@
   the pool, ``urlopen``'s ``Retry`` loop (a 502/503 or a reset from a scenario fault is
   retried exactly as over a socket), redirects, ``requests``' adapter and its exception
   mapping. For any other host it is urllib3's connection, untouched.
+* **requests**, the short way: ``HTTPAdapter.send`` (where ``responses`` patches) answers a
+  routed request itself when nothing between it and the connection could act on the answer
+  (see ``_requests``): the same request reaches the route, and the same urllib3 response
+  (built by the same code as the connection's) goes to the adapter's own ``build_response``.
+  A request that fails (a scenario's reset, a refusal) is then replayed through urllib3 with
+  that outcome, so its exception is urllib3's and requests' own. Anything else takes the
+  connection level above.
 * **httpx**: ``HTTPTransport.handle_request`` / ``AsyncHTTPTransport.handle_async_request``
   (httpx's transport API); other hosts go to the original method.
 * **aiohttp** (when importable): ``TCPConnector._create_connection``, the hook aiohttp's own
@@ -21,13 +28,17 @@ from __future__ import annotations
 import asyncio
 import http.client
 import io
+import logging
+import os
 import socket
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
 
 from cjsim.interception.routes import Request, Route, RouteTable, set_attr
-from cjsim.interception.wsgi import Answer, body_bytes
+from cjsim.interception.wsgi import _PLAIN_NETLOC, Answer, body_bytes
 
 if TYPE_CHECKING:
     import httpx
@@ -45,18 +56,47 @@ def install(table: RouteTable) -> list[Undo]:
 
 
 # -- urllib3 ------------------------------------------------------------------------------
+Respond = Callable[[Answer, Request, dict[str, Any]], Any]
+
+
+class _Replay(threading.local):
+    """A failure met on ``HTTPAdapter.send``'s short way, raised again by the next in-process
+    ``getresponse`` of this thread: the request replayed through urllib3 fails there, as it
+    would have, and urllib3 and requests turn it into their own exception."""
+
+    failure: Exception | None = None
+
+
+_REPLAY = _Replay()
+
+
 def _urllib3(table: RouteTable) -> list[Undo]:
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-    http_cls, https_cls = _connection_classes(table)
+    respond = _responder()
+    http_cls, https_cls = _connection_classes(table, respond)
     return [set_attr(HTTPConnectionPool, "ConnectionCls", http_cls),
-            set_attr(HTTPSConnectionPool, "ConnectionCls", https_cls)]
+            set_attr(HTTPSConnectionPool, "ConnectionCls", https_cls),
+            *_requests(table, respond)]
 
 
-def _connection_classes(table: RouteTable) -> tuple[type[Any], type[Any]]:
+def _responder() -> Respond:
     from urllib3 import HTTPHeaderDict
-    from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.response import HTTPResponse
+
+    def respond(answer: Answer, request: Request, options: dict[str, Any]) -> Any:
+        """urllib3's response to ``request``, as its connection's ``getresponse`` returns it."""
+        body = _Body(answer.body, answer.headers)
+        return HTTPResponse(
+            body=body, headers=HTTPHeaderDict(answer.headers), status=answer.status,
+            version=11, version_string="HTTP/1.1", reason=answer.reason, original_response=cast(Any, body),
+            request_method=request.method, request_url=request.url, **options)
+
+    return respond
+
+
+def _connection_classes(table: RouteTable, respond: Respond) -> tuple[type[Any], type[Any]]:
+    from urllib3.connection import HTTPConnection, HTTPSConnection
 
     class InProcess:
         """Mixed into urllib3's connection classes: in-process while a route has the host."""
@@ -124,12 +164,12 @@ def _connection_classes(table: RouteTable) -> tuple[type[Any], type[Any]]:
             if pending is None or route is None:
                 return super().getresponse()  # type: ignore[misc]
             self._cj_pending = None
+            failure = _REPLAY.failure
+            if failure is not None:  # the short way met it: the route answered already
+                _REPLAY.failure = None
+                raise failure
             answer = route.handle(pending)  # a scenario's reset raises ConnectionResetError here
-            body = _Body(answer.body, answer.headers)
-            return HTTPResponse(
-                body=body, headers=HTTPHeaderDict(answer.headers), status=answer.status,
-                version=11, version_string="HTTP/1.1", reason=answer.reason, original_response=cast(Any, body),
-                request_method=pending.method, request_url=pending.url, **self._cj_options)
+            return respond(answer, pending, self._cj_options)
 
         def close(self) -> None:
             self._cj_route = self._cj_pending = None
@@ -166,6 +206,115 @@ class _Body(io.BytesIO):
 
     def isclosed(self) -> bool:
         return self.closed or self.tell() >= len(self.getbuffer())
+
+
+# -- requests: the short way ---------------------------------------------------------------
+# HTTPAdapter methods between ``send`` and the connection: a subclass that overrides one of
+# them (or mounts its own pool manager) takes the connection level, where they all run
+_ADAPTER_HOOKS = ("get_connection_with_tls_context", "get_connection", "build_connection_pool_key_attributes",
+                  "cert_verify", "request_url", "add_headers", "proxy_headers", "proxy_manager_for",
+                  "init_poolmanager")
+_PORTS = {"https": 443, "http": 80}
+_URLLIB3_LOG = logging.getLogger("urllib3.connectionpool")
+
+
+def _requests(table: RouteTable, respond: Respond) -> list[Undo]:
+    """``HTTPAdapter.send`` answers a routed request itself when urllib3 could not act on the
+    answer: its ``Retry`` retries on no status (no ``status_forcelist``, and no ``total`` or
+    ``Retry-After`` ignored -- requests' default ``Retry(0, read=False)``), requests passes
+    ``redirect=False`` (it follows redirects itself, above ``send``), and no proxy, client
+    certificate, missing CA bundle or urllib3 ``Timeout`` object is given; the adapter is
+    requests' own or a subclass keeping its connection hooks and pool manager."""
+    try:
+        from requests import adapters
+    except ImportError:
+        return []
+    from requests.structures import CaseInsensitiveDict
+    from urllib3.poolmanager import PoolManager, pool_classes_by_scheme
+    from urllib3.util.retry import Retry
+
+    original = adapters.HTTPAdapter.send
+    if getattr(original, "__module__", None) != adapters.__name__:
+        return []  # already patched (``responses`` started first): it sees every request, as before
+    # CA bundles that exist (requests' own, or REQUESTS_CA_BUNDLE's): else cert_verify raises, the long way
+    bundles: dict[bool | str, bool] = {True: os.path.exists(adapters.DEFAULT_CA_BUNDLE_PATH)}
+    plain: dict[type[Any], bool] = {}
+    response_options = {"preload_content": False, "decode_content": False, "enforce_content_length": True}
+
+    def short_way(adapter: Any, url: Any, timeout: Any, verify: Any, cert: Any,
+                  proxies: Any) -> tuple[Route, str] | None:
+        retries = adapter.max_retries
+        if type(verify) is str and verify not in bundles and len(bundles) < 16:
+            bundles[verify] = os.path.exists(verify)
+        if (proxies or cert is not None
+                or not (verify is False or ((verify is True or type(verify) is str) and bundles.get(verify, False)))
+                or type(retries) is not Retry or retries.status_forcelist
+                or (retries.total and retries.respect_retry_after_header)
+                or not (timeout is None or _seconds(timeout) or (type(timeout) is tuple and len(timeout) == 2
+                                                                 and all(t is None or _seconds(t) for t in timeout)))
+                or type(url) is not str):
+            return None
+        kind = type(adapter)
+        if kind not in plain:
+            plain[kind] = all(getattr(kind, hook) is getattr(adapters.HTTPAdapter, hook) for hook in _ADAPTER_HOOKS)
+        manager = getattr(adapter, "poolmanager", None)
+        if (not plain[kind] or type(manager) is not PoolManager
+                or manager.pool_classes_by_scheme is not pool_classes_by_scheme):
+            return None
+        parts = urlsplit(url)
+        default_port = _PORTS.get(parts.scheme)
+        netloc = parts.netloc
+        if default_port is None or parts.fragment or _PLAIN_NETLOC.fullmatch(netloc) is None:
+            return None
+        host, _, port = netloc.partition(":")
+        route = table.route_for(host)
+        if route is None or host not in route.hosts:  # (a trailing dot: urllib3 drops it, the long way)
+            return None
+        if port and int(port) == default_port:
+            netloc = host
+        # what the connection level sees: requests' path_url on the pool's origin
+        path = parts.path or "/"
+        target = f"{path}?{parts.query}" if parts.query else path
+        return route, f"{parts.scheme}://{netloc}{target}"
+
+    def send(adapter: Any, request: Any, stream: bool = False, timeout: Any = None, verify: Any = True,
+             cert: Any = None, proxies: Any = None) -> Any:
+        found = short_way(adapter, request.url, timeout, verify, cert, proxies)
+        if found is None:
+            return original(adapter, request, stream=stream, timeout=timeout, verify=verify, cert=cert,
+                            proxies=proxies)
+        route, url = found
+        headers = request.headers
+        # its (name as given, value) pairs, as items() yields them, without a lookup per name
+        items = list(cast(Any, headers)._store.values() if type(headers) is CaseInsensitiveDict else headers.items())
+        pending = Request(request.method, url, items, body_bytes(request.body), "urllib3")
+        try:
+            answer = route.handle(pending)
+        except Exception as exc:  # noqa: BLE001  (raised again where the connection level would meet it)
+            failure = exc
+        else:
+            response = respond(answer, pending, response_options)
+            response.retries = adapter.max_retries  # (as urllib3's pool sets it)
+            if _URLLIB3_LOG.isEnabledFor(logging.DEBUG):  # urllib3's line for each exchange
+                parts = urlsplit(url)
+                _URLLIB3_LOG.debug('%s://%s:%s "%s %s %s" %s %s', parts.scheme, parts.hostname,
+                                   parts.port or _PORTS[parts.scheme], pending.method, request.path_url,
+                                   response.version_string, response.status, response.length_remaining)
+            return adapter.build_response(request, response)
+        traceback = failure.__traceback__
+        _REPLAY.failure = failure.with_traceback(traceback.tb_next if traceback is not None else None)
+        try:
+            return original(adapter, request, stream=stream, timeout=timeout, verify=verify, cert=cert,
+                            proxies=proxies)
+        finally:
+            _REPLAY.failure = None
+
+    return [set_attr(adapters.HTTPAdapter, "send", send)]
+
+
+def _seconds(value: Any) -> bool:
+    """A timeout urllib3's ``Timeout`` takes as it is (anything else: the long way, which checks it)."""
+    return type(value) in (int, float) and value > 0
 
 
 # -- httpx --------------------------------------------------------------------------------

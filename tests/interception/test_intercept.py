@@ -47,7 +47,7 @@ def hello(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterab
 def originals() -> tuple[Any, ...]:
     return (HTTPConnectionPool.ConnectionCls, HTTPSConnectionPool.ConnectionCls, socket.getaddrinfo,
             httpx.HTTPTransport.handle_request, httpx.AsyncHTTPTransport.handle_async_request,
-            aiohttp.TCPConnector._create_connection)
+            aiohttp.TCPConnector._create_connection, HTTPAdapter.send)
 
 
 BEFORE = originals()
@@ -249,6 +249,7 @@ def test_another_stack_to_cjs_host_fails_loudly_naming_cjsim_intercept() -> None
 def test_a_pooled_connection_follows_the_block_it_is_used_in() -> None:
     first, second = Simulator(), Simulator()
     session = requests.Session()  # its pool keeps the in-process connection between blocks
+    session.mount("https://", HTTPAdapter(max_retries=3))  # a Retry: answered at the connection level
     with cjsim.intercept(first):
         session.get(f"{CJ}/setting/get", timeout=5)
     with cjsim.intercept(second):
