@@ -157,9 +157,12 @@ def exchange(call: Call, status: int, answer: bytes | None,
         reply, reply_size, reply_cut = answer, len(answer), False  # a JSON string when read
     else:
         reply, reply_size, reply_cut = bounded_text(answer, limit, masked=masked)
+    # the answer's headers left out when they are the envelope's own (JSON, its length)
+    envelope = (len(answer_headers) == 2 and answer_headers[0] == JSON_HEADERS[0]
+                and answer_headers[1] == ("Content-Length", str(reply_size)))
     return (EXCHANGE_KIND, tuple(mask_pairs(query_pairs(query))) if query else (),
             tuple(mask_pairs(_raw_headers(call))), body, body_size, body_cut, status,
-            tuple(answer_headers), reply, reply_size, reply_cut)
+            None if envelope else tuple(answer_headers), reply, reply_size, reply_cut)
 
 
 def exchange_doc(pieces: Deferred) -> dict[str, Any]:
@@ -167,14 +170,11 @@ def exchange_doc(pieces: Deferred) -> dict[str, Any]:
     headers left out when they are the envelope's own (JSON, its length): the journal
     keeps 10,000 of these."""
     _, query, headers, body, body_size, body_cut, status, answer_headers, reply, reply_size, reply_cut = pieces
-    kept: list[list[str]] | None = [list(p) for p in answer_headers]
-    if kept == [[*JSON_HEADERS[0]], ["Content-Length", str(reply_size)]]:
-        kept = None
     return {
         # pairs as tuples: orjson writes them as the same arrays
         "q": query, "h": headers,
         "b": body, "bs": body_size, "bc": body_cut,
-        "s": status, "rh": kept,
+        "s": status, "rh": answer_headers,
         "r": json_string(reply) if isinstance(reply, bytes) else reply, "rs": reply_size, "rc": reply_cut,
     }
 
