@@ -56,6 +56,7 @@ class Call:
     notes: dict[str, Any] = field(default_factory=dict)  # journal extras (rule, reason, ...)
     raw_body: bytes | None = None  # the body as sent (what the journal shows), None if unread
     started_ns: int = 0  # perf_counter_ns() on arrival: the journal's wall-clock latency
+    query_text: str | None = None  # the query string ``query`` was parsed from, when known
     # the documents the request read with its opening (one store round trip), by (ns, key)
     opened: dict[tuple[str, str], Any] = field(default_factory=dict)
     opened_spaces: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)

@@ -19,6 +19,7 @@ from cjsim import jsonenc
 from cjsim.call import query_pairs
 from cjsim.domain.ids import mask_pairs, mask_secrets
 from cjsim.pipeline import JSON_HEADERS
+from cjsim.store.base import Deferred, deferred_kind
 
 if TYPE_CHECKING:
     from cjsim.call import Call
@@ -49,45 +50,66 @@ def bounded_text(raw: bytes | None, limit: int, masked: bool = True) -> tuple[st
     return text, size, cut
 
 
-# environ key -> (the header name werkzeug's EnvironHeaders gives it,) or () for a key that is
-# not a header, so the journal reads the environ directly, in werkzeug's order and spelling
-_HEADER_NAMES: dict[str, tuple[str, ...]] = {}
+class _HeaderNames(dict[str, "str | None"]):
+    """environ key -> the header name werkzeug's EnvironHeaders gives it, or None for a key
+    that is not a header, so the journal reads the environ directly, in werkzeug's order
+    and spelling. A key not seen yet is looked at once (``__missing__``)."""
+
+    def __missing__(self, key: str) -> str | None:
+        name: str | None
+        if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+            name = key[5:].replace("_", "-").title()
+        elif key in _BODY_KEYS:
+            name = key.replace("_", "-").title()
+        else:
+            name = None
+        if len(self) >= 1024:  # header names come from clients: keep a bounded few
+            self.clear()
+        self[key] = name
+        return name
+
+
+_HEADER_NAMES = _HeaderNames()
 _BODY_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")
 
 
-def _header_name(key: str) -> tuple[str, ...]:
-    if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
-        name: tuple[str, ...] = (key[5:].replace("_", "-").title(),)
-    elif key in _BODY_KEYS:
-        name = (key.replace("_", "-").title(),)
-    else:
-        name = ()
-    if len(_HEADER_NAMES) >= 1024:  # header names come from clients: keep a bounded few
-        _HEADER_NAMES.clear()
-    _HEADER_NAMES[key] = name
-    return name
+# the environ's keys (one client sends the same ones, in the same order) -> its header keys
+# and their names, in order: a request's headers are then read without looking at every key
+_PLANS: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
 
 
-def _environ_headers(environ: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    """``EnvironHeaders(environ).items()``, at a fraction of its cost."""
+def _plan(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     names = _HEADER_NAMES
-    for key, value in environ.items():
-        name = names.get(key)
-        if name is None:
-            name = _header_name(key)
-        if name and (value or key not in _BODY_KEYS):
-            yield name[0], value
+    plan = tuple([(key, name) for key in keys if (name := names[key]) is not None])
+    if len(_PLANS) >= 256:  # keys come from clients: keep a bounded few
+        _PLANS.clear()
+    _PLANS[keys] = plan
+    return plan
 
 
-def request_headers(call: Call) -> list[tuple[str, str]]:
+def _environ_headers(environ: Mapping[str, Any], cut: int | None = None) -> list[tuple[str, str]]:
+    """``EnvironHeaders(environ).items()``, at a fraction of its cost; with ``cut``, each
+    value longer than that cut to it (and "…")."""
+    keys = tuple(environ)
+    plan = _PLANS.get(keys)
+    if plan is None:
+        plan = _plan(keys)
+    if cut is None:
+        return [(name, value) for key, name in plan if (value := environ[key]) or key not in _BODY_KEYS]
+    return [(name, value if len(value) <= cut else value[:cut] + "…") for key, name in plan
+            if (value := environ[key]) or key not in _BODY_KEYS]
+
+
+def _raw_headers(call: Call) -> tuple[tuple[str, str], ...]:
+    """The request's header pairs as the journal keeps them (before masking): in werkzeug's
+    order and spelling, a bounded few, each bounded."""
     environ = getattr(call.headers, "environ", None)
-    items = _environ_headers(environ) if isinstance(environ, dict) else call.headers.items()
-    pairs: list[tuple[str, str]] = []
-    for name, value in items:
-        if len(pairs) >= HEADERS_MAX:
-            break
-        pairs.append((name, value if len(value) <= HEADER_VALUE_MAX else value[:HEADER_VALUE_MAX] + "…"))
-    return mask_pairs(pairs)
+    if isinstance(environ, dict):
+        pairs = _environ_headers(environ, HEADER_VALUE_MAX)
+    else:
+        pairs = [(name, value if len(value) <= HEADER_VALUE_MAX else value[:HEADER_VALUE_MAX] + "…")
+                 for name, value in (call.headers.items() if call.headers is not None else ())]
+    return tuple(pairs if len(pairs) <= HEADERS_MAX else pairs[:HEADERS_MAX])
 
 
 def answer_may_hold_secrets(call: Call) -> bool:
@@ -110,32 +132,54 @@ def json_string(raw: bytes) -> orjson.Fragment:
     return orjson.Fragment(b'"' + raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"')
 
 
-def exchange_doc(call: Call, status: int, answer: bytes | None,
-                 answer_headers: Sequence[tuple[str, str]], limit: int,
-                 answer_is_json: bool = False) -> dict[str, Any]:
-    """The stored document of one exchange (masked, bounded). Short keys, and the answer's
-    headers left out when they are the envelope's own (JSON, its length): the journal
-    keeps 10,000 of these. ``answer_is_json``: the answer is orjson's output (the pipeline's
-    envelope); then a whole one that needs no masking is stored as it is (:func:`json_string`),
-    the very document its text would make."""
+EXCHANGE_KIND = "journal.exchange"  # the kind of its deferred documents (cjsim.store.base)
+
+
+def exchange(call: Call, status: int, answer: bytes | None,
+             answer_headers: Sequence[tuple[str, str]], limit: int,
+             answer_is_json: bool = False) -> Deferred:
+    """One exchange, masked and bounded, as the pieces its stored document
+    (:func:`exchange_doc`) is made of when somebody reads it: most exchanges never are,
+    and the document of a product answer (:func:`json_string`) and its encoding cost more
+    than a tenth of the request. Credentials are masked here already, so no store ever
+    holds one. A plain tuple of immutable values (``cjsim.store.base.Deferred``): the
+    in-memory store keeps it (and the garbage collector stops tracking it), the other
+    stores write its document at once.
+
+    ``answer_is_json``: the answer is orjson's output (the pipeline's envelope); then a
+    whole one that needs no masking is kept as it is, and stored as the very document its
+    text would make (:func:`json_string`)."""
+    query = call.query
     body, body_size, body_cut = bounded_text(call.raw_body, limit)
-    reply: str | orjson.Fragment | None
+    reply: str | bytes | None
     masked = answer_may_hold_secrets(call)
     if answer_is_json and answer is not None and len(answer) <= limit and not masked:
-        reply, reply_size, reply_cut = json_string(answer), len(answer), False
+        reply, reply_size, reply_cut = answer, len(answer), False  # a JSON string when read
     else:
         reply, reply_size, reply_cut = bounded_text(answer, limit, masked=masked)
-    headers: list[list[str]] | None = [list(p) for p in answer_headers]
-    if headers == [[*JSON_HEADERS[0]], ["Content-Length", str(reply_size)]]:
-        headers = None
+    # the answer's headers left out when they are the envelope's own (JSON, its length)
+    envelope = (len(answer_headers) == 2 and answer_headers[0] == JSON_HEADERS[0]
+                and answer_headers[1] == ("Content-Length", str(reply_size)))
+    return (EXCHANGE_KIND, tuple(mask_pairs(query_pairs(query))) if query else (),
+            tuple(mask_pairs(_raw_headers(call))), body, body_size, body_cut, status,
+            None if envelope else tuple(answer_headers), reply, reply_size, reply_cut)
+
+
+def exchange_doc(pieces: Deferred) -> dict[str, Any]:
+    """The stored document of one exchange (:func:`exchange`). Short keys, and the answer's
+    headers left out when they are the envelope's own (JSON, its length): the journal
+    keeps 10,000 of these."""
+    _, query, headers, body, body_size, body_cut, status, answer_headers, reply, reply_size, reply_cut = pieces
     return {
         # pairs as tuples: orjson writes them as the same arrays
-        "q": mask_pairs(query_pairs(call.query)) if call.query else [],
-        "h": request_headers(call),
+        "q": query, "h": headers,
         "b": body, "bs": body_size, "bc": body_cut,
-        "s": status, "rh": headers,
-        "r": reply, "rs": reply_size, "rc": reply_cut,
+        "s": status, "rh": answer_headers,
+        "r": json_string(reply) if isinstance(reply, bytes) else reply, "rs": reply_size, "rc": reply_cut,
     }
+
+
+deferred_kind(EXCHANGE_KIND, exchange_doc)
 
 
 def _body(text: str | None, cut: bool) -> Any:

@@ -179,7 +179,7 @@ class Pipeline:
         return Call(
             sim=sim, method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
             path=environ.get("PATH_INFO", "") or "/", ip=ip, now_us=0, journal_id=0, query=args,
-            headers=EnvironHeaders(environ),
+            headers=EnvironHeaders(environ), query_text=query,
             # Wall-clock latency for the journal and the log: the one read of real time
             # outside the clock, because it measures the server's work, not simulated time.
             started_ns=time.perf_counter_ns(),

@@ -24,7 +24,7 @@ from cjsim.domain.runtime import CatalogSource, Domain
 from cjsim.domain.tokens import Tokens
 from cjsim.faults import SCENARIO_VERSION, Faults, NoFaults
 from cjsim.interfaces import Interfaces
-from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange_doc, find
+from cjsim.journal import DEFAULT_BODY_BYTES, EXCHANGE, exchange, find
 from cjsim.limits.engine import Limiter, Subject
 from cjsim.limits.points import Points, points_rule
 from cjsim.marks import request_marks
@@ -34,6 +34,7 @@ from cjsim.profiles import Profile, build_profile
 from cjsim.reqlog import REQUEST_LOG, cj_text
 from cjsim.routes import RouteTable, default_table
 from cjsim.store import Reader, Store, open_store
+from cjsim.store.base import Deferred
 
 if TYPE_CHECKING:
     from cjsim.domain.catalogue import Catalogue
@@ -469,8 +470,9 @@ class Simulator:
             entry["openId"] = int(call.subject)
         entry.update({k: v for k, v in call.notes.items() if k in JOURNAL_NOTES})
         entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.marks)
-        doc = exchange_doc(call, status, answer, answer_headers, self.journal_body_bytes, answer_is_json)
-        beside: list[tuple[str, str, dict[str, Any] | None]] = [(EXCHANGE, str(call.journal_id), doc)]
+        # its document is made when read (cjsim.journal.exchange): most exchanges never are
+        doc = exchange(call, status, answer, answer_headers, self.journal_body_bytes, answer_is_json)
+        beside: list[tuple[str, str, Deferred | None]] = [(EXCHANGE, str(call.journal_id), doc)]
         if call.journal_id > self.journal_size:  # the exchange leaves with its entry
             beside.append((EXCHANGE, str(call.journal_id - self.journal_size), None))
         # one store step (one Redis round trip): the entry and its exchange

@@ -357,3 +357,26 @@ def test_a_limit_finding_speaks_of_this_accounts_limit_and_its_observed_rate() -
     assert finding.explanation.startswith(
         f"Plus account {plus.open_id} may make 2 calls per second; it made 4 within 0.75 ms on shopping/pay/getBalance")
     assert "Per-level QPS" not in finding.explanation
+
+
+def test_a_requests_fp_is_the_same_whether_or_not_it_was_seen_before() -> None:
+    """``fp`` of a request without a body is kept per query string (cjsim.marks): a repeat
+    gets the fp its own digest gives, and any other method, path or query another one."""
+    from cjsim import marks
+
+    sim, me, account = make()
+    me.login(account.api_key)
+    marks._FPS.clear()
+    queries = ["pid=A", "pid=A", "pid=B", "pid=A&x=1", "x=1&pid=A", "pid=A"]
+    for query in queries:
+        sim.clock.advance(1)
+        me.get(f"/api2.0/v1/product/query?{query}")
+    sim.clock.advance(1)
+    me.get("/api2.0/v1/product/variant/query?pid=A")
+    fps = [e["fp"] for e in sim.journal()[-7:]]
+    assert fps[0] == fps[1] == fps[5] and fps[3] == fps[4]  # the same pairs (sorted)
+    assert len({fps[0], fps[2], fps[3], fps[6]}) == 4
+    marks._FPS.clear()  # no longer seen: made afresh, the same
+    sim.clock.advance(1)
+    me.get("/api2.0/v1/product/query?pid=B")
+    assert sim.journal()[-1]["fp"] == fps[2]

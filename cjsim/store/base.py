@@ -14,7 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from cjsim.clock import ClockMove, ClockState
 
@@ -23,6 +23,26 @@ Doc = dict[str, Any]
 Reader = Callable[[str, str], "Doc | None"]
 # Reads a whole namespace, ordered by key (``Store.items``, or a request's already-read ones)
 SpaceReader = Callable[[str], "list[tuple[str, Doc]]"]
+
+
+# A document made only when somebody reads it (the journal's exchange: most are never read),
+# given to ``Store.append_with``: a plain tuple ``(kind, *pieces)`` of immutable values
+# (strings, bytes, numbers, tuples of them), which the garbage collector stops tracking, and
+# the function registered for ``kind`` (:func:`deferred_kind`) makes the document of it. The
+# in-memory store keeps the tuple and makes the document when it is read; the other stores
+# write the document at once (:func:`resolved`).
+Deferred = tuple[Any, ...]
+_MAKERS: dict[str, Callable[[Deferred], Doc]] = {}
+
+
+def deferred_kind(kind: str, maker: Callable[[Deferred], Doc]) -> None:
+    """Register how the document of a ``(kind, *pieces)`` deferred one is made."""
+    _MAKERS[kind] = maker
+
+
+def resolved(doc: Doc | Deferred) -> Doc:
+    """The document itself of a ``Doc`` or a ``Deferred``."""
+    return doc if isinstance(doc, dict) else _MAKERS[doc[0]](doc)
 
 
 class StoreUnavailable(Exception):
@@ -181,10 +201,11 @@ class Store(ABC):
     def append(self, log: str, entry: Doc, maxlen: int) -> None: ...
 
     def append_with(self, log: str, entry: Doc, maxlen: int,
-                    docs: Sequence[tuple[str, str, Doc | None]]) -> None:
-        """``append``, and write ``docs`` (namespace, key, document; None deletes it) beside
-        the entry: one round trip on Redis (the journal's entry and its exchange). The
-        documents are blind writes of keys only this entry's writer owns."""
+                    docs: Sequence[tuple[str, str, Doc | Deferred | None]]) -> None:
+        """``append``, and write ``docs`` (namespace, key, document, which may be
+        ``Deferred``; None deletes it) beside the entry: one round trip on Redis (the
+        journal's entry and its exchange). The documents are blind writes of keys only this
+        entry's writer owns."""
         self.append(log, entry, maxlen)
         if docs:
             with self.transaction() as tx:
@@ -192,7 +213,7 @@ class Store(ABC):
                     if doc is None:
                         tx.delete(ns, key)
                     else:
-                        tx.put(ns, key, doc)
+                        tx.put(ns, key, resolved(doc))
 
     @abstractmethod
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
@@ -283,7 +304,10 @@ DELETED = object()
 Writes = dict[tuple[str, str], "bytes | object"]
 
 
-def overlay(committed: dict[str, bytes], writes: Writes, ns: str) -> dict[str, bytes]:
+_Raw = TypeVar("_Raw")  # a stored document: JSON bytes, or what the in-memory store keeps
+
+
+def overlay(committed: dict[str, _Raw], writes: Writes, ns: str) -> dict[str, _Raw]:
     """``committed`` (one namespace's serialised documents) with a transaction's pending
     writes to that namespace applied, as the transaction itself must see them."""
     merged = dict(committed)

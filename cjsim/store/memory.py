@@ -19,6 +19,7 @@ from cjsim.clock import ClockMove, ClockState
 from cjsim.store.base import (
     DELETED,
     LATE_SLACK_US,
+    Deferred,
     Doc,
     LimitResult,
     Opening,
@@ -28,6 +29,7 @@ from cjsim.store.base import (
     newer_than,
     overlay,
     prune_before,
+    resolved,
     sorted_items,
 )
 
@@ -39,6 +41,17 @@ def compact(raw: bytes) -> bytes:
     """``raw`` in a block of its own size. orjson's bytes keep the buffer they were written
     in (4 KiB at least): a store of many small documents would hold 4 KiB for each."""
     return bytes(memoryview(raw))
+
+
+Stored = bytes | Deferred  # a document as JSON bytes, or one made when it is first read
+
+
+def _load(raw: Stored) -> Any:
+    """The document of a stored value: a deferred one is encoded first, so its reader gets
+    exactly what reading it back from JSON bytes gives (lists for tuples, and so on)."""
+    if isinstance(raw, tuple):
+        raw = orjson.dumps(resolved(raw))
+    return orjson.loads(raw)
 
 
 class _MemoryTxn(Txn):
@@ -57,7 +70,7 @@ class _MemoryTxn(Txn):
             return None
         if raw is None:
             raw = self._store._docs.get(ns, {}).get(key)
-        return None if raw is None else orjson.loads(raw)  # type: ignore[arg-type]
+        return None if raw is None else _load(raw)  # type: ignore[arg-type]
 
     def put(self, ns: str, key: str, doc: Doc) -> None:
         self._writes[(ns, key)] = compact(orjson.dumps(doc))
@@ -67,7 +80,7 @@ class _MemoryTxn(Txn):
 
     def items(self, ns: str) -> list[tuple[str, Doc]]:
         merged = overlay(self._store._docs.get(ns, {}), self._writes, ns)
-        return sorted_items((k, orjson.loads(v)) for k, v in merged.items())
+        return sorted_items((k, _load(v)) for k, v in merged.items())
 
     def next_seq(self, name: str) -> int:
         return self._store._next_seq_locked(name)
@@ -90,7 +103,7 @@ class MemoryStore(Store):
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._local = threading.local()  # the thread's open transaction
-        self._docs: dict[str, dict[str, bytes]] = {}
+        self._docs: dict[str, dict[str, Stored]] = {}
         self._seqs: dict[str, int] = {}
         self._sliding: dict[str, list[Any]] = {}  # key -> [period, sorted hits, costs or None]
         self._fixed: dict[str, tuple[str, int, int]] = {}  # key -> (window id, count, expires)
@@ -101,14 +114,14 @@ class MemoryStore(Store):
     # documents
     def get(self, ns: str, key: str) -> Doc | None:
         raw = self._docs.get(ns, {}).get(key)
-        return None if raw is None else orjson.loads(raw)
+        return None if raw is None else _load(raw)
 
     def items(self, ns: str) -> list[tuple[str, Doc]]:
         if getattr(self._local, "txn", None) is not None:  # inside a transaction: see its writes
             return super().items(ns)
         with self._lock:
             raw = list(self._docs.get(ns, _NONE).items())
-        return sorted_items((k, orjson.loads(v)) for k, v in raw)
+        return sorted_items((k, _load(v)) for k, v in raw)
 
     def open_call(self, seq: str, reads: Sequence[tuple[str, str]],
                   spaces: Sequence[str] = ()) -> Opening:
@@ -125,11 +138,12 @@ class MemoryStore(Store):
             raws = [docs.get(ns, _NONE).get(key) for ns, key in reads]
             found = [list(docs.get(ns, _NONE).items()) for ns in spaces] if spaces else None
         loads = orjson.loads
-        opened = tuple(None if raw is None else loads(raw) for raw in raws)
+        opened = tuple(None if raw is None else loads(raw) if type(raw) is bytes else _load(raw)
+                       for raw in raws)
         if found is None:
             return Opening(clock, value, opened)
         return Opening(clock, value, opened,
-                       tuple(sorted_items((k, loads(v)) for k, v in pairs) for pairs in found))
+                       tuple(sorted_items((k, _load(v)) for k, v in pairs) for pairs in found))
 
     @contextmanager
     def transaction(self) -> Iterator[Txn]:
@@ -271,12 +285,14 @@ class MemoryStore(Store):
             ring.append(entry)
 
     def append_with(self, log: str, entry: Doc, maxlen: int,
-                    docs: Sequence[tuple[str, str, Doc | None]]) -> None:
-        """``Store.append_with`` under one lock, the documents encoded before it is taken."""
+                    docs: Sequence[tuple[str, str, Doc | Deferred | None]]) -> None:
+        """``Store.append_with`` under one lock, the documents encoded before it is taken;
+        a ``Deferred`` one is kept as it is (made and encoded when first read)."""
         if getattr(self._local, "txn", None) is not None:
             super().append_with(log, entry, maxlen, docs)
             return
-        encoded = [(ns, key, None if doc is None else compact(orjson.dumps(doc))) for ns, key, doc in docs]
+        encoded = [(ns, key, doc if doc is None or not isinstance(doc, dict) else compact(orjson.dumps(doc)))
+                   for ns, key, doc in docs]
         with self._lock:
             ring = self._logs.get(log)
             if ring is None or ring.maxlen != maxlen:

@@ -36,6 +36,7 @@ from cjsim.clock import MAX_US, MIN_US, ClockMove, ClockState, out_of_range
 from cjsim.store.base import (
     DELETED,
     SINCE_SLACK,
+    Deferred,
     Doc,
     LimitResult,
     Opening,
@@ -47,6 +48,7 @@ from cjsim.store.base import (
     newer_than,
     overlay,
     prune_before,
+    resolved,
     sorted_items,
 )
 
@@ -430,7 +432,7 @@ class RedisStore(Store):
             pipe.execute()
 
     def append_with(self, log: str, entry: Doc, maxlen: int,
-                    docs: Sequence[tuple[str, str, Doc | None]]) -> None:
+                    docs: Sequence[tuple[str, str, Doc | Deferred | None]]) -> None:
         if getattr(self._local, "txn", None) is not None:  # inside a transaction: its writes
             super().append_with(log, entry, maxlen, docs)
             return
@@ -444,7 +446,7 @@ class RedisStore(Store):
                 if doc is None:
                     commands.append(("HDEL", self._k("d", ns), key))
                 else:
-                    commands.append(("HSET", self._k("d", ns), key, orjson.dumps(doc)))
+                    commands.append(("HSET", self._k("d", ns), key, orjson.dumps(resolved(doc))))
             commands.append(("EXEC",))
             self._send_unanswered(commands)
 

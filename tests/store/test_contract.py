@@ -9,6 +9,8 @@ import pytest
 
 from cjsim.clock import ClockState
 from cjsim.store import Store, WindowCheck
+from cjsim.store.base import deferred_kind
+from cjsim.store.memory import MemoryStore
 
 US = 1_000_000
 
@@ -270,3 +272,36 @@ def test_append_with_writes_the_entry_and_its_documents(store: Store) -> None:
                       [("beside", "new", {"v": 1}), ("beside", "old", None)])
     assert store.tail("logx") == [{"id": 1, "what": "first"}]
     assert store.items("beside") == [("new", {"v": 1})]
+
+
+def _made(pieces: tuple[object, ...]) -> dict[str, object]:
+    made.append(pieces)
+    return {"pairs": pieces[1], "n": pieces[2], "raw": bytes(pieces[3]).decode()}  # type: ignore[call-overload]
+
+
+made: list[tuple[object, ...]] = []
+deferred_kind("test.contract", _made)
+
+
+def test_a_deferred_document_reads_back_as_the_document_it_makes(store: Store) -> None:
+    """``append_with`` takes a document as ``(kind, *pieces)``: every store gives back the
+    document its registered function makes, as JSON (tuples read back as lists), wherever
+    it is read; the in-memory one makes it only when it is read."""
+    made.clear()
+    pieces = ("test.contract", (("a", "1"), ("b", "2")), 3, b"caf\xc3\xa9")
+    store.append_with("logx", {"id": 1}, 5, [("beside", "k", pieces)])
+    if isinstance(store, MemoryStore):
+        assert made == []  # nothing made yet
+    document = {"pairs": [["a", "1"], ["b", "2"]], "n": 3, "raw": "café"}
+    assert store.get("beside", "k") == document
+    assert store.items("beside") == [("k", document)]
+    store.save_clock(ClockState(True, frozen_at_us=123))
+    opening = store.open_call("seqx", [("beside", "k")], ["beside"])
+    assert opening.docs == (document,) and opening.spaces == ([("k", document)],)
+    with store.transaction() as tx:
+        assert tx.get("beside", "k") == document
+        assert tx.items("beside") == [("k", document)]
+        store.append_with("logx", {"id": 2}, 5, [("beside", "t", pieces)])  # inside one
+    assert store.get("beside", "t") == document
+    assert store.get("beside", "k") == document  # read again: the same
+    assert made  # (made at least once, on every store)

@@ -14,7 +14,10 @@ warehouses or comments, in a sibling module with its own mixin class added to
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
+
+import orjson
 
 from cjsim.domain.catalogue.formats import (
     china_iso,
@@ -26,6 +29,13 @@ from cjsim.domain.catalogue.formats import (
 from cjsim.domain.catalogue.model import WAREHOUSES, Product, Reserved, Variant, Warehouse, levels
 from cjsim.domain.catalogue.warehouses import WarehouseViews
 from cjsim.money import money
+
+
+def number(amount: Decimal) -> orjson.Fragment:
+    """An amount as the JSON number it is written as (``4.10``), made once for the cached
+    parts of an answer: ``jsonenc`` would call back into Python for each ``Decimal`` of
+    every answer (a product/query answer holds up to 26)."""
+    return orjson.Fragment(str(amount))
 
 
 class ProductViews(WarehouseViews):
@@ -69,8 +79,8 @@ class ProductViews(WarehouseViews):
                 "variantStandard": f"long={v.length},width={v.width},height={v.height}",
                 "variantUnit": None, "variantProperty": None, "variantKey": v.key,
                 "variantLength": v.length, "variantWidth": v.width, "variantHeight": v.height,
-                "variantVolume": v.volume, "variantWeight": money(v.weight),
-                "variantSellPrice": v.price, "variantSugSellPrice": v.sug_price,
+                "variantVolume": v.volume, "variantWeight": number(money(v.weight)),
+                "variantSellPrice": number(v.price), "variantSugSellPrice": number(v.sug_price),
                 "createTime": utc_ms_iso(v.create_us),
             }
         out = dict(head)
@@ -117,8 +127,8 @@ class ProductViews(WarehouseViews):
             "productKeyEn": "-".join(p.key_en), "productProSet": list(p.pro_zh),
             "productProEnSet": list(p.pro_en), "productPro": json_array(p.pro_zh),
             "productProEn": json_array(p.pro_en),
-            "sellPrice": low if low == high else price_text(low, high),
-            "productSugSellPrice": p.sug_price, "suggestSellPrice": suggest_price(p),
+            "sellPrice": number(low) if low == high else price_text(low, high),
+            "productSugSellPrice": number(p.sug_price), "suggestSellPrice": suggest_price(p),
             "addMarkStatus": int(p.free_shipping), "description": p.description, "status": "3",
             "listedNum": p.listed_num, "supplierName": p.supplier_name,
             "supplierId": p.supplier_id, "productVideo": [],
