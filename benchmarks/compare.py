@@ -45,6 +45,11 @@ from benchmarks.common import save, side_by_side, table, wsgi_get  # noqa: E402
 from benchmarks.limiter import simulated_day  # noqa: E402
 from cjsim import Simulator  # noqa: E402
 from cjsim.server import BackgroundServer  # noqa: E402
+
+# Rounds are interleaved: a case's kept-alive connection idles while the other cases run,
+# and the server's 5 s idle close racing the next call aborts it (keep-alive's own race,
+# which requests does not retry). The benchmark's connections idle longer than a client's.
+IDLE_S = 300.0
 from pytest_cj.clock import SleepPatch  # noqa: E402
 from pytest_cj.intercept import CJ_BASE_URL, CJIntercept  # noqa: E402
 
@@ -139,7 +144,7 @@ def main() -> None:
         contexts: dict[str, Any] = {}
         cases["(a) simulator, in-process"] = paced(lambda host=host: send(host))
         contexts["(a) simulator, in-process"] = sim_intercept
-        server = BackgroundServer(sim.app).start()
+        server = BackgroundServer(sim.app, keepalive_timeout=IDLE_S).start()
         cases["(b) simulator, loopback"] = paced(lambda server=server: send(server.root))
         mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         mock.add(verb, "https://canned.example" + url_path,

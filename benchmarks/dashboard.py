@@ -30,6 +30,11 @@ from benchmarks.common import save, side_by_side, table  # noqa: E402
 from benchmarks.compare import simulator  # noqa: E402
 from cjsim import Simulator  # noqa: E402
 from cjsim.server import BackgroundServer  # noqa: E402
+
+# Rounds are interleaved: a case's kept-alive connection idles while the other cases run,
+# and the server's 5 s idle close racing the next call aborts it (keep-alive's own race,
+# which requests does not retry). The benchmark's connections idle longer than a client's.
+IDLE_S = 300.0
 from pytest_cj.intercept import CJ_BASE_URL, CJIntercept  # noqa: E402
 
 
@@ -37,7 +42,7 @@ class Poller:
     """The dashboard's polls, on a 500 ms grid, while ``mode`` is not None."""
 
     def __init__(self, sim: Simulator) -> None:
-        self.server = BackgroundServer(sim.app).start()
+        self.server = BackgroundServer(sim.app, keepalive_timeout=IDLE_S).start()
         self.session = requests.Session()
         self.mode: str | None = None
         self.polls = 0
@@ -108,7 +113,7 @@ def main() -> None:
     clock = sim.clock
     session = requests.Session()
     host = CJ_BASE_URL.rsplit("/api2.0/v1", 1)[0]
-    server = BackgroundServer(sim.app).start()
+    server = BackgroundServer(sim.app, keepalive_timeout=IDLE_S).start()
     poller = Poller(sim)
 
     def call(base: str) -> Callable[[], Any]:
