@@ -5,7 +5,7 @@ interception, (b) the HTTP server over loopback -- with no dashboard, with a pol
 reads ``GET /__cjsim/journal?since=ID`` every 500 ms as the page does, and with every poll
 the page makes (journal 500 ms; clock, accounts and each account's usage 1 s; violations,
 scenario, webhook deliveries 2 s; the audit every 30 s when the journal moved). The poller
-talks to its own server on the same simulator (as a browser would), on a fixed 500 ms grid,
+(a child process, as a browser is) talks to its own server on the same simulator, on a fixed 500 ms grid,
 switched on only during its cases' batches; rounds interleaved. Target: within 5 %.
 
 Run: ``python benchmarks/dashboard.py`` (``--quick`` for a smoke run).
@@ -15,6 +15,8 @@ Results: a table, and ``benchmarks/results/dashboard.json``.
 from __future__ import annotations
 
 import argparse
+import queue
+import subprocess
 import sys
 import threading
 import time
@@ -39,72 +41,99 @@ from pytest_cj.intercept import CJ_BASE_URL, CJIntercept  # noqa: E402
 
 
 class Poller:
-    """The dashboard's polls, on a 500 ms grid, while ``mode`` is not None."""
+    """The dashboard's polls, on a 500 ms grid, while ``mode`` is not None.
+
+    The polling client runs in a child process, as the browser does: only the serving of the
+    polls (this simulator's server thread) shares the process and its GIL with the client
+    under test, not the page's own work (sending, decoding the JSON)."""
 
     def __init__(self, sim: Simulator) -> None:
         self.server = BackgroundServer(sim.app, keepalive_timeout=IDLE_S).start()
-        self.session = requests.Session()
-        self.mode: str | None = None
         self.polls = 0
-        self.since: int | None = None
-        self.version = self.audited = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="dashboard-poller", daemon=True)
-        self._thread.start()
+        self._child = subprocess.Popen(
+            [sys.executable, __file__, "--poll", self.server.root], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True)
 
-    def get(self, path: str) -> Any:
-        self.polls += 1
-        return self.session.get(self.server.root + "/__cjsim" + path, timeout=10).json()
-
-    def _run(self) -> None:
-        tick = 0
-        start = time.monotonic()
-        while not self._stop.wait(max(0.0, start + tick * 0.5 - time.monotonic())):
-            tick += 1
-            mode = self.mode
-            if mode is None:
-                continue
-            query = "?limit=500" if self.since is None else f"?since={self.since}&limit=5000"
-            entries = self.get("/journal" + query)["entries"]
-            if entries:
-                self.since = max(e["id"] for e in entries)
-                self.version += 1
-            if mode != "dashboard":
-                continue
-            if tick % 2 == 0:
-                self.get("/clock")
-                for account in self.get("/accounts")["accounts"]:
-                    self.get(f"/accounts/{account['openId']}")
-            if tick % 4 == 0:
-                self.get("/violations?since=0")
-                self.get("/scenario")
-                self.get("/webhooks/deliveries?limit=200")
-            if tick % 60 == 0 and self.audited != self.version:
-                self.audited = self.version
-                self.get("/audit")
+    def _send(self, line: str) -> None:
+        assert self._child.stdin is not None
+        self._child.stdin.write(line + "\n")
+        self._child.stdin.flush()
 
     def on(self, mode: str) -> Any:
         poller = self
 
         class _Switch:
             def __enter__(self) -> None:
-                poller.mode = mode
+                poller._send(mode)
 
             def __exit__(self, *exc: object) -> None:
-                poller.mode = None
+                poller._send("none")
 
         return _Switch()
 
     def close(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
+        out, _ = self._child.communicate("quit\n", timeout=30)
+        self.polls = int(out.strip().splitlines()[-1])
         self.server.stop()
+
+
+def poll_child(root: str) -> None:
+    """The page's polls against ``root`` while stdin's last line names a mode (journal or
+    dashboard; none pauses, quit ends and prints how many requests were made)."""
+    session = requests.Session()
+    state = {"mode": "none", "polls": 0}
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.strip()) for line in sys.stdin], daemon=True).start()
+
+    def get(path: str) -> Any:
+        state["polls"] += 1
+        return session.get(root + "/__cjsim" + path, timeout=10).json()
+
+    since: int | None = None
+    version = audited = tick = 0
+    start = time.monotonic()
+    while True:
+        try:
+            line = lines.get(timeout=max(0.0, start + tick * 0.5 - time.monotonic()))
+            if line == "quit":
+                break
+            state["mode"] = line
+            continue
+        except queue.Empty:
+            pass
+        tick += 1
+        mode = state["mode"]
+        if mode == "none":
+            continue
+        query = "?limit=500" if since is None else f"?since={since}&limit=5000"
+        entries = get("/journal" + query)["entries"]
+        if entries:
+            since = max(e["id"] for e in entries)
+            version += 1
+        if mode != "dashboard":
+            continue
+        if tick % 2 == 0:
+            get("/clock")
+            for account in get("/accounts")["accounts"]:
+                get(f"/accounts/{account['openId']}")
+        if tick % 4 == 0:
+            get("/violations?since=0")
+            get("/scenario")
+            get("/webhooks/deliveries?limit=200")
+        if tick % 60 == 0 and audited != version:
+            audited = version
+            get("/audit")
+    print(state["polls"], flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--poll", metavar="ROOT", help=argparse.SUPPRESS)  # the child poller
     args = parser.parse_args()
+    if args.poll:
+        poll_child(args.poll)
+        return
     n, rounds = (1_000, 2) if args.quick else (4_000, 7)
 
     sim, token, pid = simulator()
