@@ -276,13 +276,17 @@ class MemoryStore(Store):
             return len(self._sliding) + len(self._fixed)
 
     # logs
+    def _ring(self, log: str, maxlen: int) -> deque[Any]:
+        """The log's ring, made (or resized, keeping its newest entries) to ``maxlen``; under the lock."""
+        ring = self._logs.get(log)
+        if ring is None or ring.maxlen != maxlen:
+            ring = deque(ring or (), maxlen=maxlen)
+            self._logs[log] = ring
+        return ring
+
     def append(self, log: str, entry: Doc, maxlen: int) -> None:
         with self._lock:
-            ring = self._logs.get(log)
-            if ring is None or ring.maxlen != maxlen:
-                ring = deque(ring or (), maxlen=maxlen)
-                self._logs[log] = ring
-            ring.append(entry)
+            self._ring(log, maxlen).append(entry)
 
     def append_with(self, log: str, entry: Doc, maxlen: int,
                     docs: Sequence[tuple[str, str, Doc | Deferred | None]]) -> None:
@@ -294,11 +298,7 @@ class MemoryStore(Store):
         encoded = [(ns, key, doc if doc is None or not isinstance(doc, dict) else compact(orjson.dumps(doc)))
                    for ns, key, doc in docs]
         with self._lock:
-            ring = self._logs.get(log)
-            if ring is None or ring.maxlen != maxlen:
-                ring = deque(ring or (), maxlen=maxlen)
-                self._logs[log] = ring
-            ring.append(entry)
+            self._ring(log, maxlen).append(entry)
             stored = self._docs
             for ns, key, raw in encoded:
                 if raw is None:
