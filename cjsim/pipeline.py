@@ -48,6 +48,7 @@ REASONS = {200: "OK", 400: "BAD REQUEST", 404: "NOT FOUND", 405: "METHOD NOT ALL
            500: "INTERNAL SERVER ERROR", 502: "BAD GATEWAY", 503: "SERVICE UNAVAILABLE"}
 
 StartResponse = Callable[..., Any]
+_new_subject = tuple.__new__  # a NamedTuple from its field tuple, without its Python __new__
 JOURNAL_SEQ = "journal"  # the journal's log, whose sequence numbers its entries (a request's journal id)
 # what the envelope's exact catalogue message leaves out ("pageSize must be at most 200")
 DETAIL_HEADER = "X-CJSim-Detail"
@@ -278,10 +279,10 @@ class Pipeline:
         route = call.route
         login = route is not None and route.login
         account = call.account
-        if account is not None and not login:
-            return Subject(call.ip, call.path, False, str(account.open_id), account.level,
-                           account.verified, account.quotas,
-                           self.sim.points.conversion(account.open_id, call.now_us))
+        if account is not None and not login:  # made in C from its fields: on every request
+            return _new_subject(Subject, (
+                call.ip, call.path, False, str(account.open_id), account.level, account.verified,
+                account.quotas, self.sim.points.conversion(account.open_id, call.now_us)))
         return Subject(call.ip, call.path, login, call.subject)
 
     def _limit(self, call: Call, decision: Decision) -> None:

@@ -55,6 +55,7 @@ class _Planned(NamedTuple):
     check: WindowCheck
 
 
+_CachedPlan = tuple[Profile, int, int, tuple[list[_Planned], list[WindowCheck]]]
 _ALL, _LOGIN, _NON_LOGIN, _PATHS = range(4)
 _PLAN_CACHE_SIZE = 4096
 
@@ -92,10 +93,9 @@ class Limiter:
     store: Store
     _calendars: dict[str, CalendarCache] = field(default_factory=dict)
     _compiled_for: tuple[Profile, tuple[_Compiled, ...]] | None = None
-    _plans: dict[tuple[Subject, bool], tuple[Profile, int, int, list[_Planned]]] = field(default_factory=dict)
-    # the window checks of a cached plan, by the plan's identity (the plan rides along, so
-    # a recycled id can never hand out another plan's checks)
-    _checks: dict[int, tuple[list[_Planned], list[WindowCheck]]] = field(default_factory=dict)
+    # plans by subject: (profile, valid from, valid until, (plan, its window checks))
+    _plans: dict[Subject, _CachedPlan] = field(default_factory=dict)
+    _early_plans: dict[Subject, _CachedPlan] = field(default_factory=dict)  # the early rules only
 
     @property
     def profile(self) -> Profile:
@@ -118,17 +118,21 @@ class Limiter:
         ``now`` falls in; so it is cached per subject until the first of its windows ends.
         A caller must not change the list it gets.
         """
-        profile = self.profile
-        cache_key = (subject, early_only)
-        hit = self._plans.get(cache_key)
+        return self._cached(subject, now_us, early_only, self.profile_source())[0]
+
+    def _cached(self, subject: Subject, now_us: int, early_only: bool,
+                profile: Profile) -> tuple[list[_Planned], list[WindowCheck]]:
+        """The plan of ``subject`` and its window checks, from the cache while they hold."""
+        plans = self._early_plans if early_only else self._plans
+        hit = plans.get(subject)
         if hit is not None and hit[0] is profile and hit[1] <= now_us < hit[2]:
             return hit[3]
         planned, valid = self._plan(subject, now_us, early_only, profile)
-        if len(self._plans) >= _PLAN_CACHE_SIZE:
-            self._plans.clear()
-            self._checks.clear()
-        self._plans[cache_key] = (profile, valid[0], valid[1], planned)
-        return planned
+        if len(plans) >= _PLAN_CACHE_SIZE:
+            plans.clear()
+        found = (planned, [p.check for p in planned])
+        plans[subject] = (profile, valid[0], valid[1], found)
+        return found
 
     def _plan(self, subject: Subject, now_us: int, early_only: bool,
               profile: Profile) -> tuple[list[_Planned], list[int]]:
@@ -211,12 +215,13 @@ class Limiter:
     # -- deciding ----------------------------------------------------------------------
     def precheck(self, subject: Subject, now_us: int) -> Decision:
         """The early rules (per IP), checked before the request is parsed. Counts nothing."""
-        if self.profile.strictness == "shadow":
+        profile = self.profile_source()
+        if profile.strictness == "shadow":
             return ACCEPTED
-        planned = self.plan(subject, now_us, early_only=True)
+        planned, checks = self._cached(subject, now_us, True, profile)
         if not planned:
             return ACCEPTED
-        result = self.store.limit([p.check for p in planned], now_us, commit=False)
+        result = self.store.limit(checks, now_us, commit=False)
         if result.failed is None:
             return ACCEPTED
         return Decision(self._tripped(planned[result.failed], result.counts[result.failed],
@@ -224,21 +229,16 @@ class Limiter:
 
     def admit(self, subject: Subject, now_us: int) -> Decision:
         """Every applicable rule, all-or-nothing: counted in all windows, or in none."""
-        profile = self.profile
-        planned = self.plan(subject, now_us)
+        profile = self.profile_source()
+        planned, checks = self._cached(subject, now_us, False, profile)
         if not planned:
             return ACCEPTED
-        checks = self._checks.get(id(planned))
-        if checks is None or checks[0] is not planned:
-            checks = (planned, [p.check for p in planned])
-            self._checks[id(planned)] = checks
-        result = self.store.limit(checks[1], now_us, commit=True)
+        result = self.store.limit(checks, now_us, commit=True)
         if result.failed is None:
             return ACCEPTED
-        checks_list = checks[1]
         tripped = self._tripped(planned[result.failed], result.counts[result.failed], subject)
         if profile.rejected_count_toward_ip and profile.strictness != "shadow":
-            early = [c for p, c in zip(planned, checks_list) if p.rule.early]
+            early = [c for p, c in zip(planned, checks) if p.rule.early]
             if early:
                 self.store.limit(early, now_us, commit=True)
         return Decision(tripped, rejected=profile.strictness != "shadow")

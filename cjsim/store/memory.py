@@ -34,6 +34,12 @@ from cjsim.store.base import (
 )
 
 _SWEEP_EVERY = 4096
+# a NamedTuple made from its field tuple in C (its generated ``__new__`` is a Python call):
+# the accepted request's result, on every request
+_new_result = tuple.__new__
+# a unit-cost window's old hits are dropped in batches, once the oldest is this far past
+# its window (LATE_SLACK_US and as much again), not one by one on every request
+_PRUNE_AFTER_US = 2 * LATE_SLACK_US
 _NONE: dict[str, bytes] = {}  # an absent namespace (never written to)
 
 
@@ -194,66 +200,74 @@ class MemoryStore(Store):
 
     def limit(self, checks: Sequence[WindowCheck], now_us: int, commit: bool) -> LimitResult:
         # _count, inlined for unit-cost windows: this runs on every request and keeps the
-        # entries for the commit
+        # entries for the commit. A check is unpacked once (a NamedTuple's fields are
+        # attribute look-ups); a sequential run never has a hit after ``now``, so the window's
+        # end is the list's end and a new hit is appended (bisect only for a late request).
         sliding, fixed = self._sliding, self._fixed
         with self._lock:
             counts: list[int] = []
             entries: list[Any] = []
-            for index, check in enumerate(checks):
-                if check.window_id is None:
-                    entry: Any = sliding.get(check.key)
+            for index, (key, limit, period, window_id, expires, cost) in enumerate(checks):
+                if window_id is None:
+                    entry: Any = sliding.get(key)
                     if entry is None:
                         count = 0
                     elif entry[2] is None:
                         hits = entry[1]
-                        period = check.period_us
-                        low = bisect_right(hits, now_us - period - LATE_SLACK_US)
-                        if low:
-                            del hits[:low]
-                        count = bisect_left(hits, now_us + period) - bisect_right(hits, now_us - period)
+                        start = now_us - period
+                        if hits and hits[0] <= start - _PRUNE_AFTER_US:
+                            del hits[:bisect_right(hits, start - LATE_SLACK_US)]
+                        if not hits:
+                            count = 0
+                        elif hits[-1] < now_us + period:
+                            count = len(hits) - bisect_right(hits, start)
+                        else:
+                            count = bisect_left(hits, now_us + period) - bisect_right(hits, start)
                     else:
-                        count = self._used(entry, check.period_us, now_us)
+                        count = self._used(entry, period, now_us)
                 else:
-                    entry = fixed.get(check.key)
+                    entry = fixed.get(key)
                     if entry is None:
                         count = 0
-                    elif entry[0] == check.window_id or entry[2] > check.expires_us > 0:
+                    elif entry[0] == window_id or entry[2] > expires > 0:
                         count = entry[1]
                     else:
                         count = 0
                 counts.append(count)
                 entries.append(entry)
-                if count + check.cost > check.limit:
+                if count + cost > limit:
                     return LimitResult(index, tuple(counts), False)
             if not commit:
                 return LimitResult(None, tuple(counts), False)
-            for check, count, entry in zip(checks, counts, entries):
-                cost = check.cost
-                if check.window_id is None:
+            for (key, _, period, window_id, expires, cost), count, entry in zip(checks, counts, entries):
+                if window_id is None:
                     if cost <= 0:
                         continue
                     if entry is None:
-                        sliding[check.key] = [check.period_us, [now_us], None if cost == 1 else [cost]]
+                        sliding[key] = [period, [now_us], None if cost == 1 else [cost]]
                         continue
                     hits, costs = entry[1], entry[2]
                     if cost != 1 and costs is None:
                         costs = entry[2] = [1] * len(hits)
                     if costs is None:
-                        insort(hits, now_us)
+                        if not hits or hits[-1] <= now_us:
+                            hits.append(now_us)
+                        else:
+                            insort(hits, now_us)
                     else:
                         at = bisect_right(hits, now_us)
                         hits.insert(at, now_us)
                         costs.insert(at, cost)
-                    if entry[0] < check.period_us:
-                        entry[0] = check.period_us
-                elif entry is not None and entry[2] > check.expires_us > 0:  # a newer window
-                    fixed[check.key] = (entry[0], count + cost, entry[2])
+                    if entry[0] < period:
+                        entry[0] = period
+                elif entry is not None and entry[2] > expires > 0:  # a newer window
+                    fixed[key] = (entry[0], count + cost, entry[2])
                 else:
-                    fixed[check.key] = (check.window_id, count + cost, check.expires_us)
+                    fixed[key] = (window_id, count + cost, expires)
             self._commits += 1
             if self._commits % _SWEEP_EVERY == 0:
                 self._sweep(now_us)
-            return LimitResult(None, tuple(counts), True)
+            return _new_result(LimitResult, (None, tuple(counts), True))
 
     def peek(self, checks: Sequence[WindowCheck], now_us: int) -> tuple[int, ...]:
         with self._lock:

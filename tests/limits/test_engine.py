@@ -9,7 +9,7 @@ import pytest
 from cjsim.clock import US, parse_instant
 from cjsim.limits.windows import calendar_window
 from cjsim.store import MemoryStore, WindowCheck
-from cjsim.store.base import LATE_SLACK_US
+from cjsim.store.memory import _PRUNE_AFTER_US
 from tests.conftest import Client
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -39,12 +39,13 @@ def test_day_window_follows_dst_in_a_dst_zone() -> None:
 
 
 def test_sliding_window_holds_a_bounded_number_of_timestamps() -> None:
-    """At most `limit` per period, over the period plus the late-request slack."""
+    """At most `limit` per period, over the period plus the late-request slack and the
+    batch the store lets old hits gather before it drops them."""
     store = MemoryStore()
     check = WindowCheck("k", limit=3, period_us=US)
     for i in range(10_000):  # 100/s for 100 s, 3/s accepted
         store.limit([check], 10 * US + i * 10_000, commit=True)
-        assert len(store._sliding["k"][1]) <= 3 * (1 + LATE_SLACK_US // US + 1)
+        assert len(store._sliding["k"][1]) <= 3 * (1 + _PRUNE_AFTER_US // US + 1)
     same_instant = MemoryStore()
     for _ in range(100):
         same_instant.limit([check], US, commit=True)
