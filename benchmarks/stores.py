@@ -31,6 +31,21 @@ from tests.redis_server import RedisServer  # noqa: E402
 START = "2026-01-05T10:00:00+08:00"
 
 
+class Pace:
+    """5 calls per simulated second, as ``clock.advance(0.2)`` before each call would give,
+    but the frozen clock moves once per 5 calls (1 s): every rule counts, none trips. A
+    clock move is a store write of the harness's (a Redis round trip of its own, which no
+    CJ request makes); moved before every call, it was a quarter of Redis's round trips."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.clock, self.calls = sim.clock, 0
+
+    def __call__(self) -> None:
+        if self.calls % 5 == 0:
+            self.clock.advance(1)
+        self.calls += 1
+
+
 def logged_in(store: str, prefix: str = "bench") -> tuple[Simulator, str]:
     sim = Simulator(clock="frozen", start=START, store=store, store_prefix=prefix)
     account = sim.account(level="advanced", verified=True)
@@ -55,8 +70,8 @@ def main() -> None:
         for name, (sim, token) in sims.items():
             fetch = wsgi_get(sim.app, path, {"CJ-Access-Token": token})
 
-            def call(fetch=fetch, clock=sim.clock):  # type: ignore[no-untyped-def]
-                clock.advance(0.2)  # 5/s: every rule counts, none trips
+            def call(fetch=fetch, pace=Pace(sim)):  # type: ignore[no-untyped-def]
+                pace()
                 return fetch()
 
             assert b'"code":200' in call()
@@ -71,8 +86,8 @@ def main() -> None:
                 url = servers[name].url(path)
                 headers = {"CJ-Access-Token": token}
 
-                def call(session=session, url=url, headers=headers, clock=sim.clock):  # type: ignore[no-untyped-def]
-                    clock.advance(0.2)
+                def call(session=session, url=url, headers=headers, pace=Pace(sim)):  # type: ignore[no-untyped-def]
+                    pace()
                     return session.get(url, headers=headers, timeout=10).content
 
                 assert b'"code":200' in call()

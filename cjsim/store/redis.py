@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import hiredis
 import orjson
 import redis
 from redis.commands.core import Script
@@ -252,6 +253,16 @@ class _Unanswered:
         self.replies = replies
 
 
+def _packed(conn: Any, command: tuple[Any, ...]) -> list[bytes]:
+    """``command`` in Redis's protocol, packed by hiredis in one C call (a runtime dependency:
+    ``redis[hiredis]``); redis-py's own packer walks the arguments in Python first. Anything
+    hiredis does not take (a memoryview, say) goes through redis-py's packer."""
+    try:
+        return [hiredis.pack_command(command)]
+    except TypeError:
+        return list(conn.pack_command(*command))
+
+
 class RedisStore(Store):
     def __init__(self, url: str, prefix: str = "cjsim") -> None:
         self.url = url
@@ -473,7 +484,7 @@ class RedisStore(Store):
         for attempt in (1, 2):
             conn = self._connection()
             try:
-                conn.send_packed_command(conn.pack_command(*command))
+                conn.send_packed_command(_packed(conn, command))
                 reply = conn.read_response()
             except ResponseError:
                 self._idle.append(conn)  # the error was the reply: the connection is clean
@@ -506,7 +517,7 @@ class RedisStore(Store):
         other processes see it once Redis has run it, as they would a reply earlier."""
         conn = self._connection()
         try:
-            conn.send_packed_command(conn.pack_commands(commands))
+            conn.send_packed_command([b"".join(_packed(conn, c)[0] for c in commands)])
         except BaseException:
             conn.disconnect()
             self._idle.append(conn)
