@@ -69,8 +69,9 @@ def main() -> None:
         in_process = {}
         for name, (sim, token) in sims.items():
             fetch = wsgi_get(sim.app, path, {"CJ-Access-Token": token})
+            pace = Pace(sim)
 
-            def call(fetch=fetch, pace=Pace(sim)):  # type: ignore[no-untyped-def]
+            def call(fetch=fetch, pace=pace):  # type: ignore[no-untyped-def]
                 pace()
                 return fetch()
 
@@ -85,8 +86,9 @@ def main() -> None:
                 session = requests.Session()
                 url = servers[name].url(path)
                 headers = {"CJ-Access-Token": token}
+                pace = Pace(sim)
 
-                def call(session=session, url=url, headers=headers, pace=Pace(sim)):  # type: ignore[no-untyped-def]
+                def call(session=session, url=url, headers=headers, pace=pace):  # type: ignore[no-untyped-def]
                     pace()
                     return session.get(url, headers=headers, timeout=10).content
 
