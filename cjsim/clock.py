@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from math import isfinite
 from datetime import UTC, datetime, timedelta, timezone
 from typing import NamedTuple, Protocol
 
@@ -27,6 +27,7 @@ CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 # refused before it is stored, not found broken by the next reader.
 MIN_US = 0  # 1970-01-01T00:00:00Z
 MAX_US = 221_845_392_000 * US  # 9000-01-01T00:00:00Z
+_SPAN_S = (MAX_US - MIN_US) / US  # the longest move there is, in seconds
 # A duration is a few numbers with units: "+5m", "1h30m", "-500ms" (scenario timelines and
 # the control API's clock share this one parser).
 _DURATION_PART = re.compile(r"([0-9]{1,12})(?:\.([0-9]{1,6}))?(ms|s|m|h|d)")
@@ -89,8 +90,9 @@ def parse_duration(text: object, *, sign: str = "+") -> int:
     return -total if negative else total
 
 
-@dataclass(frozen=True)
-class ClockState:
+class ClockState(NamedTuple):
+    """The clock as stored (immutable; a NamedTuple: every clock move makes one)."""
+
     frozen: bool
     frozen_at_us: int = 0  # the instant, when frozen
     offset_us: int = 0  # added to the real time, when flowing
@@ -111,8 +113,10 @@ class ClockMove(NamedTuple):
 
     def apply(self, state: ClockState) -> ClockState:
         """The state after the move (ValueError if now would leave the clock's range)."""
-        target = self.set_us if self.set_us is not None else self.now(state) + self.advance_us
-        check_instant(target)
+        target = self.set_us if self.set_us is not None else (
+            state.frozen_at_us if state.frozen else self.real_us + state.offset_us) + self.advance_us
+        if not MIN_US <= target <= MAX_US:
+            raise out_of_range()
         frozen = state.frozen if self.freeze is None else self.freeze
         if frozen:
             return ClockState(True, frozen_at_us=target)
@@ -242,9 +246,9 @@ class Clock:
 
     def advance(self, seconds: float) -> int:
         """Move by ``seconds`` (ValueError, and nothing stored, if the result is out of range)."""
-        if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        if not isfinite(seconds):
             raise ValueError("advance needs a finite number of seconds")
-        if abs(seconds) > (MAX_US - MIN_US) / US:
+        if abs(seconds) > _SPAN_S:
             check_instant(MAX_US + 1)
         return self.move(advance_us=round(seconds * US))
 
@@ -259,7 +263,7 @@ class Clock:
         set freezes exactly at the set instant."""
         if set_us is not None:
             check_instant(set_us)
-        move = ClockMove(_real_us(), advance_us or 0, set_us, freeze)
+        move = ClockMove(time.time_ns() // 1000, advance_us or 0, set_us, freeze)  # _real_us()
         state = self._backend.move_clock(move)
         assert state is not None
         return move.now(state)
