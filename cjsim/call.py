@@ -57,6 +57,8 @@ class Call:
     raw_body: bytes | None = None  # the body as sent (what the journal shows), None if unread
     started_ns: int = 0  # perf_counter_ns() on arrival: the journal's wall-clock latency
     query_text: str | None = None  # the query string ``query`` was parsed from, when known
+    # the token the request presents and its digest, as its opening read them (auth routes)
+    presented: tuple[str, str] | None = None
     # the documents the request read with its opening (one store round trip), by (ns, key)
     opened: dict[tuple[str, str], Any] = field(default_factory=dict)
     opened_spaces: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)

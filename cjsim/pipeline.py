@@ -201,7 +201,9 @@ class Pipeline:
         if route is not None and route.auth:
             token = presented_token(call.headers)
             if token:
-                reads.append(sim.tokens.read_key(token))
+                read_key = sim.tokens.read_key(token)
+                call.presented = (token, read_key[1])
+                reads.append(read_key)
                 owner = sim.tokens.owner_hint(token)
                 if owner is not None:
                     reads.append((sim.accounts.NS, str(owner)))
@@ -351,10 +353,11 @@ class Pipeline:
         return b""
 
     def _authenticate(self, call: Call) -> None:
-        token = presented_token(call.headers)
+        presented = call.presented  # the opening's: the token and its digest, made once
+        token, key = presented if presented is not None else (presented_token(call.headers), None)
         if not token:
             raise CJError(1600002, reason="token:missing")
-        info = self.sim.tokens.authenticate(token, call.now_us, call.read)
+        info = self.sim.tokens.authenticate(token, call.now_us, call.read, key=key)
         call.token = info
         call.notes["tokenId"] = info.token_id
         account = self.sim.accounts.get(info.open_id, call.read)

@@ -143,9 +143,12 @@ class Tokens:
         head = token[6:token.find("@", 6)]
         return int(head) if head.isdigit() and len(head) < 19 else None
 
-    def authenticate(self, token: str, now_us: int, read: Reader | None = None) -> TokenInfo:
-        """The account of a valid access token, or 1600001 with the reason in the journal."""
-        key = digest(token)
+    def authenticate(self, token: str, now_us: int, read: Reader | None = None,
+                     key: str | None = None) -> TokenInfo:
+        """The account of a valid access token, or 1600001 with the reason in the journal.
+        ``key``: the token's digest, when the caller has made it already (``read_key``)."""
+        if key is None:
+            key = digest(token)
         doc = (read or self.store.get)(ACCESS, key)
         if doc is None:
             raise CJError(1600001, reason="token:unknown")
