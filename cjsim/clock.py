@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import time
-from math import isfinite
 from datetime import UTC, datetime, timedelta, timezone
+from math import isfinite
 from typing import NamedTuple, Protocol
 
 US = 1_000_000
