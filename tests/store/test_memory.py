@@ -23,3 +23,30 @@ def test_small_documents_take_their_own_size_not_a_serializer_buffer() -> None:
         tracemalloc.stop()
     assert store.get("docs", "1999") == {"id": 1999, "text": "x" * 80}
     assert held < 2000 * 600, f"{held / 2000:.0f} bytes per 100-byte document"
+
+
+def test_a_journal_exchange_keeps_its_answer_at_the_answer_s_size() -> None:
+    """The journal keeps each exchange as its pieces (a ``Deferred``), among them the answer
+    as orjson wrote it: a 3 KiB product answer came with a 32 KiB buffer, and a ring of
+    10,000 held 167 MB. Each bytes piece is kept at its own size."""
+    import orjson
+
+    product = {"data": {f"field{i}": "value " * 4 for i in range(100)}}
+    store = MemoryStore()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(500):
+            answer = orjson.dumps({**product, "requestId": str(i)})
+            pieces = ("test.kind", (), (("Host", "x"),), None, 0, False, 200, None, answer,
+                      len(answer), False)
+            store.append_with("log", {"id": i}, 1000, [("exchange", str(i), pieces)])
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    size = len(answer)
+    assert 2500 < size < 4000
+    kept = store._docs["exchange"]["499"]
+    assert isinstance(kept, tuple) and kept[8] == answer  # the same pieces, the same answer
+    assert held < 500 * (size + 1500), f"{held / 500:.0f} bytes per {size}-byte answer"
