@@ -189,14 +189,19 @@ def main() -> None:
     day_s = simulated_day()
     token_wait_s = wait_out_token_limit()
     journal = journal_memory(200_000 if args.quick else 1_000_000)
+    product_journal = product_journal_memory(12_000 if args.quick else 30_000)
     print(f"a simulated day (1,000 calls, midnight, next call): {day_s * 1000:.0f} ms   target < 1000 ms")
     print(f"waiting out the 5-minute token limit with sleep patching: {token_wait_s * 1000:.1f} ms")
     print(f"journal after {journal['requests']:,} requests: {journal['entries']:,} entries, "
           f"{journal['peak_mb']:.1f} MB traced peak, {journal['end_mb']:.1f} MB at the end "
           f"(at {journal['midway_requests']:,} requests: {journal['midway_mb']:.1f} MB)")
+    print(f"journal after {product_journal['requests']:,} product/query requests (a ~3 KB answer "
+          f"each, kept whole): {product_journal['end_mb']:.1f} MB at the end, "
+          f"{product_journal['per_entry_kb']:.1f} KB per entry")
     out = save("compare", {"per_call_us": results, "a_over_e": a_e, "b_over_d": b_d, "a_over_c": a_c,
                            "clock_advance_us": advance_us, "simulated_day_s": day_s,
-                           "token_wait_s": token_wait_s, "journal": journal})
+                           "token_wait_s": token_wait_s, "journal": journal,
+                           "product_journal": product_journal})
     print(f"\nwritten {out}")
 
 
@@ -232,6 +237,33 @@ def journal_memory(requests_n: int) -> dict[str, float]:
     tracemalloc.stop()
     return {"requests": requests_n, "entries": len(sim.journal()), "midway_requests": requests_n // 2,
             "midway_mb": midway, "end_mb": end / 2**20, "peak_mb": peak / 2**20}
+
+
+def product_journal_memory(requests_n: int) -> dict[str, float]:
+    """Traced memory of a full journal (10,000 entries) of product/query exchanges, whose
+    answers (about 3 KB) the journal keeps whole."""
+    sim = Simulator(clock="frozen", start=START)
+    account = sim.account(level="advanced", verified=True)
+    client = sim.app.test_client()
+    token = client.post("/api2.0/v1/authentication/getAccessToken",
+                        json={"apiKey": account.api_key}).get_json()["data"]["accessToken"]
+    sim.clock.advance(1)
+    listing = client.get("/api2.0/v1/product/list?pageSize=1",
+                         headers={"CJ-Access-Token": token}).get_json()
+    fetch = wsgi_get(sim.app, f"/api2.0/v1/product/query?pid={listing['data']['list'][0]['pid']}",
+                     {"CJ-Access-Token": token})
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for _ in range(requests_n):
+        sim.clock.advance(0.2)
+        fetch()
+    gc.collect()
+    end = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    entries = len(sim.journal_entries())
+    return {"requests": requests_n, "entries": entries, "end_mb": (end - before) / 2**20,
+            "per_entry_kb": (end - before) / entries / 1024}
 
 
 if __name__ == "__main__":
