@@ -6,7 +6,7 @@ one process never meet.
 from __future__ import annotations
 
 import logging
-import secrets
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -445,9 +445,11 @@ class Simulator:
     def request_id(self, call: Any) -> str:
         rid: str | None = call.notes.get("requestId")
         if rid is None:  # the journal id is unique per store; under a seed it fixes the id
-            name = f"request:{self.request_scope}" if self.request_scope else "request"
-            rid = (self.entropy.derived(name, call.journal_id) if call.journal_id
-                   else secrets.token_hex(16))
+            if self.entropy.seed is None or not call.journal_id:
+                rid = os.urandom(16).hex()  # secrets.token_hex(16), without its two calls
+            else:
+                name = f"request:{self.request_scope}" if self.request_scope else "request"
+                rid = self.entropy.derived(name, call.journal_id)
         call.notes["requestId"] = rid
         return rid
 
@@ -459,7 +461,9 @@ class Simulator:
         detail = call.notes.get("detail")
         entry = {
             "id": call.journal_id, "timeUs": call.now_us, "method": call.method,
-            "path": mask_secrets(call.path), "openId": call.account.open_id if call.account else None,
+            # a route's own path holds no credential; any other path is masked
+            "path": call.path if call.route is not None else mask_secrets(call.path),
+            "openId": call.account.open_id if call.account else None,
             "code": code, "status": status, "ip": call.ip, "requestId": request_id,
             "message": mask_secrets(message) if message else message, "rule": call.notes.get("rule"),
             "detail": mask_secrets(detail) if detail else None,

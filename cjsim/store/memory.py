@@ -35,7 +35,7 @@ from cjsim.store.base import (
 
 _SWEEP_EVERY = 4096
 # a NamedTuple made from its field tuple in C (its generated ``__new__`` is a Python call):
-# the accepted request's result, on every request
+# a request's opening and its limiter result, on every request
 _new_result = tuple.__new__
 # a unit-cost window's old hits are dropped in batches, once the oldest is this far past
 # its window (LATE_SLACK_US and as much again), not one by one on every request
@@ -145,10 +145,10 @@ class MemoryStore(Store):
             raws = [docs.get(ns, _NONE).get(key) for ns, key in reads]
             found = [list(docs.get(ns, _NONE).items()) for ns in spaces] if spaces else None
         loads = orjson.loads
-        opened = tuple(None if raw is None else loads(raw) if type(raw) is bytes else _load(raw)
-                       for raw in raws)
+        opened = tuple([None if raw is None else loads(raw) if type(raw) is bytes else _load(raw)
+                        for raw in raws])
         if found is None:
-            return Opening(clock, value, opened)
+            return _new_result(Opening, (clock, value, opened, ()))
         return Opening(clock, value, opened,
                        tuple(sorted_items((k, _load(v)) for k, v in pairs) for pairs in found))
 
