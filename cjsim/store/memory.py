@@ -319,10 +319,14 @@ class MemoryStore(Store):
             self._ring(log, maxlen).append(entry)
             stored = self._docs
             for ns, key, raw in encoded:
+                space = stored.get(ns)
                 if raw is None:
-                    stored.get(ns, {}).pop(key, None)
+                    if space is not None:
+                        space.pop(key, None)
+                elif space is None:
+                    stored[ns] = {key: raw}
                 else:
-                    stored.setdefault(ns, {})[key] = raw
+                    space[key] = raw
 
     def tail(self, log: str, limit: int | None = None, since_id: int | None = None) -> list[Doc]:
         with self._lock:
