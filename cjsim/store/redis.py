@@ -517,7 +517,7 @@ class RedisStore(Store):
         other processes see it once Redis has run it, as they would a reply earlier."""
         conn = self._connection()
         try:
-            conn.send_packed_command([b"".join(_packed(conn, c)[0] for c in commands)])
+            conn.send_packed_command([b"".join([chunk for c in commands for chunk in _packed(conn, c)])])
         except BaseException:
             conn.disconnect()
             self._idle.append(conn)
