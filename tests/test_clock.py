@@ -84,6 +84,17 @@ def test_reset_returns_to_the_start() -> None:
     assert clock.now_us() == parse_instant(START)
 
 
+@pytest.mark.parametrize("seconds", [10**400, -(10**400), 2**64, float("inf")])
+def test_advance_past_the_range_is_a_value_error(seconds: float) -> None:
+    """An integer past float's range (a sleep patched onto the clock may be given one) is
+    refused as out of range, not with an OverflowError from a float conversion."""
+    clock = frozen()
+    before = clock.now_us()
+    with pytest.raises(ValueError):
+        clock.advance(seconds)
+    assert clock.now_us() == before
+
+
 def test_advance_refuses_nan() -> None:
     with pytest.raises(ValueError):
         frozen().advance(float("nan"))
