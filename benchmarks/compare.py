@@ -242,16 +242,8 @@ def journal_memory(requests_n: int) -> dict[str, float]:
 def product_journal_memory(requests_n: int) -> dict[str, float]:
     """Traced memory of a full journal (10,000 entries) of product/query exchanges, whose
     answers (about 3 KB) the journal keeps whole."""
-    sim = Simulator(clock="frozen", start=START)
-    account = sim.account(level="advanced", verified=True)
-    client = sim.app.test_client()
-    token = client.post("/api2.0/v1/authentication/getAccessToken",
-                        json={"apiKey": account.api_key}).get_json()["data"]["accessToken"]
-    sim.clock.advance(1)
-    listing = client.get("/api2.0/v1/product/list?pageSize=1",
-                         headers={"CJ-Access-Token": token}).get_json()
-    fetch = wsgi_get(sim.app, f"/api2.0/v1/product/query?pid={listing['data']['list'][0]['pid']}",
-                     {"CJ-Access-Token": token})
+    sim, token, pid = simulator()
+    fetch = wsgi_get(sim.app, f"/api2.0/v1/product/query?pid={pid}", {"CJ-Access-Token": token})
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]

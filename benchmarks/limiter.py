@@ -63,15 +63,6 @@ def limiter_cost(n: int, profile: str = "legacy") -> float:
     return sorted(best)[len(best) // 2]
 
 
-def request_target(sim: Simulator) -> str:
-    if sim.routes.get("/api2.0/v1/product/query") is not None:
-        data = sim.app.test_client().get("/api2.0/v1/product/listV2?size=1",
-                                          headers={"CJ-Access-Token": "x"})
-        del data
-        return "product/query"
-    return "setting/get"
-
-
 def app_for(limits: bool) -> tuple[Simulator, str]:
     sim = Simulator(clock="frozen", start=START, rules=None if limits else ALL_OFF)
     account = sim.account(level="advanced", verified=True)

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
+from collections.abc import Callable
 
 from cjsim.store.memory import MemoryStore
+
+
+def _held_after(fill: Callable[[], None]) -> int:
+    """Bytes still allocated (traced) after ``fill`` ran."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        fill()
+        return int(tracemalloc.get_traced_memory()[0] - before)
+    finally:
+        tracemalloc.stop()
 
 
 def test_small_documents_take_their_own_size_not_a_serializer_buffer() -> None:
     """orjson's bytes keep a 4 KiB buffer whatever their length: 2,000 documents of ~100
     bytes must not hold 8 MB (the journal keeps 10,000 exchanges in this store)."""
     store = MemoryStore()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
+
+    def fill() -> None:
         for i in range(2000):
             store.put("docs", str(i), {"id": i, "text": "x" * 80})
-        held = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
+
+    held = _held_after(fill)
     assert store.get("docs", "1999") == {"id": 1999, "text": "x" * 80}
     assert held < 2000 * 600, f"{held / 2000:.0f} bytes per 100-byte document"
 
@@ -33,18 +43,18 @@ def test_a_journal_exchange_keeps_its_answer_at_the_answer_s_size() -> None:
 
     product = {"data": {f"field{i}": "value " * 4 for i in range(100)}}
     store = MemoryStore()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
+    answers: list[bytes] = []
+
+    def journal() -> None:
         for i in range(500):
             answer = orjson.dumps({**product, "requestId": str(i)})
             pieces = ("test.kind", (), (("Host", "x"),), None, 0, False, 200, None, answer,
                       len(answer), False)
             store.append_with("log", {"id": i}, 1000, [("exchange", str(i), pieces)])
-        held = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
+        answers.append(answer)  # the last one, to compare with what was kept
+
+    held = _held_after(journal)
+    answer = answers[0]
     size = len(answer)
     assert 2500 < size < 4000
     kept = store._docs["exchange"]["499"]
