@@ -113,10 +113,8 @@ class ClockMove(NamedTuple):
 
     def apply(self, state: ClockState) -> ClockState:
         """The state after the move (ValueError if now would leave the clock's range)."""
-        target = self.set_us if self.set_us is not None else (
-            state.frozen_at_us if state.frozen else self.real_us + state.offset_us) + self.advance_us
-        if not MIN_US <= target <= MAX_US:
-            raise out_of_range()
+        target = self.set_us if self.set_us is not None else self.now(state) + self.advance_us
+        check_instant(target)
         frozen = state.frozen if self.freeze is None else self.freeze
         if frozen:
             return ClockState(True, frozen_at_us=target)
@@ -263,7 +261,7 @@ class Clock:
         set freezes exactly at the set instant."""
         if set_us is not None:
             check_instant(set_us)
-        move = ClockMove(time.time_ns() // 1000, advance_us or 0, set_us, freeze)  # _real_us()
+        move = ClockMove(_real_us(), advance_us or 0, set_us, freeze)
         state = self._backend.move_clock(move)
         assert state is not None
         return move.now(state)
