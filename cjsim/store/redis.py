@@ -255,8 +255,9 @@ class _Unanswered:
 
 def _packed(conn: Any, command: tuple[Any, ...]) -> list[bytes]:
     """``command`` in Redis's protocol, packed by hiredis in one C call (a runtime dependency:
-    ``redis[hiredis]``); redis-py's own packer walks the arguments in Python first. Anything
-    hiredis does not take (a memoryview, say) goes through redis-py's packer."""
+    ``redis[hiredis]``); redis-py's own packer walks the arguments in Python first. What
+    hiredis refuses (a None, say) goes through redis-py's packer, which refuses it as it
+    always did (DataError; tests/store/test_redis_packing.py)."""
     try:
         return [hiredis.pack_command(command)]
     except TypeError:
