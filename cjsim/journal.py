@@ -17,7 +17,7 @@ import orjson
 
 from cjsim import jsonenc
 from cjsim.call import query_pairs
-from cjsim.domain.ids import mask_pairs, mask_secrets
+from cjsim.domain.ids import is_secret_name, mask, mask_pairs, mask_secrets
 from cjsim.pipeline import JSON_HEADERS
 from cjsim.store.base import Deferred, deferred_kind
 
@@ -73,43 +73,81 @@ _HEADER_NAMES = _HeaderNames()
 _BODY_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")
 
 
-# the environ's keys (one client sends the same ones, in the same order) -> its header keys
-# and their names, in order: a request's headers are then read without looking at every key
-_PLANS: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+# the environ's keys (one client sends the same ones, in the same order) -> its header keys,
+# their names and whether each names a credential, in order: a request's headers are then
+# read and masked without looking at every key or name
+_PLANS: dict[tuple[str, ...], tuple[tuple[str, str, bool], ...]] = {}
 
 
-def _plan(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _plan(keys: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
     names = _HEADER_NAMES
-    plan = tuple([(key, name) for key in keys if (name := names[key]) is not None])
+    plan = tuple([(key, name, is_secret_name(name)) for key in keys
+                  if (name := names[key]) is not None])
     if len(_PLANS) >= 256:  # keys come from clients: keep a bounded few
         _PLANS.clear()
     _PLANS[keys] = plan
     return plan
 
 
-def _environ_headers(environ: Mapping[str, Any], cut: int | None = None) -> list[tuple[str, str]]:
-    """``EnvironHeaders(environ).items()``, at a fraction of its cost; with ``cut``, each
-    value longer than that cut to it (and "…")."""
+def _plan_of(environ: Mapping[str, Any]) -> tuple[tuple[str, str, bool], ...]:
     keys = tuple(environ)
     plan = _PLANS.get(keys)
-    if plan is None:
-        plan = _plan(keys)
-    if cut is None:
-        return [(name, value) for key, name in plan if (value := environ[key]) or key not in _BODY_KEYS]
-    return [(name, value if len(value) <= cut else value[:cut] + "…") for key, name in plan
+    return _plan(keys) if plan is None else plan
+
+
+def _environ_headers(environ: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``EnvironHeaders(environ).items()``, at a fraction of its cost."""
+    return [(name, value) for key, name, _ in _plan_of(environ)
             if (value := environ[key]) or key not in _BODY_KEYS]
 
 
-def _raw_headers(call: Call) -> tuple[tuple[str, str], ...]:
-    """The request's header pairs as the journal keeps them (before masking): in werkzeug's
-    order and spelling, a bounded few, each bounded."""
+def _cut(value: str) -> str:
+    return value if len(value) <= HEADER_VALUE_MAX else value[:HEADER_VALUE_MAX] + "…"
+
+
+def _journal_headers(call: Call) -> tuple[tuple[str, str], ...]:
+    """The request's header pairs as the journal keeps them: in werkzeug's order and
+    spelling, a bounded few, each value bounded, then every credential's masked
+    (:func:`cjsim.domain.ids.mask_pairs`, whose names the plan has looked at already)."""
     environ = getattr(call.headers, "environ", None)
-    if isinstance(environ, dict):
-        pairs = _environ_headers(environ, HEADER_VALUE_MAX)
-    else:
-        pairs = [(name, value if len(value) <= HEADER_VALUE_MAX else value[:HEADER_VALUE_MAX] + "…")
+    if not isinstance(environ, dict):
+        pairs = [(name, _cut(value))
                  for name, value in (call.headers.items() if call.headers is not None else ())]
-    return tuple(pairs if len(pairs) <= HEADERS_MAX else pairs[:HEADERS_MAX])
+        return tuple(mask_pairs(pairs[:HEADERS_MAX]))
+    out: list[tuple[str, str]] = []
+    for key, name, secret in _plan_of(environ):
+        value = environ[key]
+        if not value and key in _BODY_KEYS:
+            continue
+        if len(value) > HEADER_VALUE_MAX:
+            value = value[:HEADER_VALUE_MAX] + "…"
+        out.append((name, (mask(value) or "") if secret and value else value))
+        if len(out) == HEADERS_MAX:
+            break
+    return tuple(out)
+
+
+# a query string without a credential -> its journal pairs (a client repeats its few)
+_QUERY_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _journal_query(call: Call) -> tuple[tuple[str, str], ...]:
+    """The request's query pairs as the journal keeps them, credentials masked. Those of a
+    query string that holds none are kept for the next request that sends it (one that
+    holds one is never kept: no credential outlives its request here)."""
+    query = call.query
+    if not query:
+        return ()
+    text = call.query_text
+    pairs = _QUERY_PAIRS.get(text) if text is not None else None
+    if pairs is None:
+        raw = query_pairs(query)
+        pairs = tuple(mask_pairs(raw))
+        if text is not None and list(pairs) == raw:
+            if len(_QUERY_PAIRS) >= 256:
+                _QUERY_PAIRS.clear()
+            _QUERY_PAIRS[text] = pairs
+    return pairs
 
 
 def answer_may_hold_secrets(call: Call) -> bool:
@@ -149,7 +187,6 @@ def exchange(call: Call, status: int, answer: bytes | None,
     ``answer_is_json``: the answer is orjson's output (the pipeline's envelope); then a
     whole one that needs no masking is kept as it is, and stored as the very document its
     text would make (:func:`json_string`)."""
-    query = call.query
     body, body_size, body_cut = bounded_text(call.raw_body, limit)
     reply: str | bytes | None
     masked = answer_may_hold_secrets(call)
@@ -160,8 +197,7 @@ def exchange(call: Call, status: int, answer: bytes | None,
     # the answer's headers left out when they are the envelope's own (JSON, its length)
     envelope = (len(answer_headers) == 2 and answer_headers[0] == JSON_HEADERS[0]
                 and answer_headers[1] == ("Content-Length", str(reply_size)))
-    return (EXCHANGE_KIND, tuple(mask_pairs(query_pairs(query))) if query else (),
-            tuple(mask_pairs(_raw_headers(call))), body, body_size, body_cut, status,
+    return (EXCHANGE_KIND, _journal_query(call), _journal_headers(call), body, body_size, body_cut, status,
             None if envelope else tuple(answer_headers), reply, reply_size, reply_cut)
 
 

@@ -472,7 +472,9 @@ class Simulator:
         }
         if call.subject is not None and call.account is None and not call.subject.startswith("cred:"):
             entry["openId"] = int(call.subject)
-        entry.update({k: v for k, v in call.notes.items() if k in JOURNAL_NOTES})
+        for key, value in call.notes.items():  # (a loop: a comprehension is a call of its own)
+            if key in JOURNAL_NOTES:
+                entry[key] = value
         entry.update(request_marks(call))  # fp + presented tokenId, digests only (cjsim.marks)
         # its document is made when read (cjsim.journal.exchange): most exchanges never are
         doc = exchange(call, status, answer, answer_headers, self.journal_body_bytes, answer_is_json)

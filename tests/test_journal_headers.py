@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.datastructures import EnvironHeaders
 
 from cjsim.domain.ids import is_secret_name, mask_pairs
-from cjsim.journal import _environ_headers
+from cjsim.journal import _environ_headers, _journal_headers
 
 ENVIRON: dict[str, Any] = {
     "REQUEST_METHOD": "POST", "PATH_INFO": "/api2.0/v1/x", "HTTP_HOST": "h", "CONTENT_TYPE": "",
@@ -39,3 +39,45 @@ def test_query_pairs_are_the_multidicts_items() -> None:
     pairs = [("b", "1"), ("a", "x"), ("b", "2"), ("c", "")]
     for query in (MultiDict(pairs), ImmutableMultiDict(pairs)):
         assert query_pairs(query) == list(query.items(multi=True)) == [("b", "1"), ("b", "2"), ("a", "x"), ("c", "")]
+
+
+def _call(environ: dict[str, Any], query: str = "") -> Any:
+    from werkzeug.datastructures import MultiDict
+
+    from cjsim.call import Call
+    from cjsim.pipeline import _query_pairs
+
+    return Call(sim=None, method="GET", path="/x", ip="1.2.3.4", now_us=0,  # type: ignore[arg-type]
+                journal_id=1, query=MultiDict(_query_pairs(query)), headers=EnvironHeaders(environ),
+                query_text=query)
+
+
+def test_the_journals_headers_are_werkzeugs_cut_and_masked() -> None:
+    from cjsim.journal import HEADER_VALUE_MAX, HEADERS_MAX
+
+    environ = {**ENVIRON, "HTTP_X_LONG": "v" * (HEADER_VALUE_MAX + 10),
+               "HTTP_AUTHORIZATION": "Bearer " + "t" * (HEADER_VALUE_MAX + 10)}
+    cut = [(n, v if len(v) <= HEADER_VALUE_MAX else v[:HEADER_VALUE_MAX] + "…")
+           for n, v in EnvironHeaders(environ).items()]
+    for _ in range(2):  # the second time from the plan the first one made
+        kept = _journal_headers(_call(environ))
+        assert list(kept) == mask_pairs(cut)
+        assert ("Cj-Access-Token", "API@…cret") in kept and ("User-Agent", "ua/1") in kept
+        assert ("X-Long", "v" * HEADER_VALUE_MAX + "…") in kept
+        assert dict(kept)["Authorization"] == "Bear…ttt…"
+    many = {f"HTTP_X_{i}": "x" for i in range(HEADERS_MAX + 5)}
+    assert len(_journal_headers(_call(many))) == HEADERS_MAX
+
+
+def test_a_query_with_a_credential_is_masked_and_never_kept() -> None:
+    from cjsim import journal
+
+    secret = "apiKey=CJ123%40api%40" + "a" * 32 + "&pid=1"
+    for _ in range(2):
+        assert journal._journal_query(_call({}, secret)) == (("apiKey", "CJ12…aaaa"), ("pid", "1"))
+    assert secret not in journal._QUERY_PAIRS
+    plain = "pid=2&pid=3&features=enable_video"
+    for _ in range(2):
+        assert journal._journal_query(_call({}, plain)) == (("pid", "2"), ("pid", "3"),
+                                                            ("features", "enable_video"))
+    assert plain in journal._QUERY_PAIRS
