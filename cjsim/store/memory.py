@@ -110,6 +110,9 @@ class MemoryStore(Store):
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._local = threading.local()  # the thread's open transaction
+        # how many transactions are open (on any thread): while none is, no thread-local
+        # is looked at (a request's opening and journal write run outside of one)
+        self._open_txns = 0
         self._docs: dict[str, dict[str, Stored]] = {}
         self._seqs: dict[str, int] = {}
         self._sliding: dict[str, list[Any]] = {}  # key -> [period, sorted hits, costs or None]
@@ -134,7 +137,7 @@ class MemoryStore(Store):
                   spaces: Sequence[str] = ()) -> Opening:
         """``Store.open_call`` under one lock, without a transaction (the request's first
         step: nothing is written but the sequence)."""
-        if getattr(self._local, "txn", None) is not None:
+        if self._open_txns and getattr(self._local, "txn", None) is not None:
             return super().open_call(seq, reads, spaces)
         docs = self._docs
         with self._lock:
@@ -149,8 +152,8 @@ class MemoryStore(Store):
                         for raw in raws])
         if found is None:
             return _new_result(Opening, (clock, value, opened, ()))
-        return Opening(clock, value, opened,
-                       tuple(sorted_items((k, _load(v)) for k, v in pairs) for pairs in found))
+        return _new_result(Opening, (clock, value, opened, tuple([
+            sorted_items([(k, _load(v)) for k, v in pairs]) if pairs else [] for pairs in found])))
 
     @contextmanager
     def transaction(self) -> Iterator[Txn]:
@@ -158,10 +161,12 @@ class MemoryStore(Store):
             parent: _MemoryTxn | None = getattr(self._local, "txn", None)
             tx = _MemoryTxn(self, parent)
             self._local.txn = tx
+            self._open_txns += 1
             try:
                 yield tx
             finally:
                 self._local.txn = parent
+                self._open_txns -= 1
             tx.commit()
 
     # sequences
@@ -309,14 +314,17 @@ class MemoryStore(Store):
         a ``Deferred`` one is kept as its pieces (made and encoded when first read), each
         bytes piece in a block of its own size (an answer as orjson wrote it holds a 32 KiB
         buffer: a journal of 10,000 product answers held 167 MB)."""
-        if getattr(self._local, "txn", None) is not None:
+        if self._open_txns and getattr(self._local, "txn", None) is not None:
             super().append_with(log, entry, maxlen, docs)
             return
         encoded = [(ns, key, doc if doc is None else compact(orjson.dumps(doc)) if isinstance(doc, dict)
                     else tuple([compact(piece) if type(piece) is bytes else piece for piece in doc]))
                    for ns, key, doc in docs]
         with self._lock:
-            self._ring(log, maxlen).append(entry)
+            ring = self._logs.get(log)
+            if ring is None or ring.maxlen != maxlen:
+                ring = self._ring(log, maxlen)
+            ring.append(entry)
             stored = self._docs
             for ns, key, raw in encoded:
                 space = stored.get(ns)
