@@ -181,13 +181,15 @@ def exchange(call: Call, status: int, answer: bytes | None,
     and the document of a product answer (:func:`json_string`) and its encoding cost more
     than a tenth of the request. Credentials are masked here already, so no store ever
     holds one. A plain tuple of immutable values (``cjsim.store.base.Deferred``): the
-    in-memory store keeps it (and the garbage collector stops tracking it), the other
-    stores write its document at once.
+    kind, the request and the answer's size and headers in one tuple, and the answer (the
+    piece the in-memory store copies at its own size); the in-memory store keeps it (and
+    the garbage collector stops tracking it), the other stores write its document at once.
 
     ``answer_is_json``: the answer is orjson's output (the pipeline's envelope); then a
     whole one that needs no masking is kept as it is, and stored as the very document its
     text would make (:func:`json_string`)."""
-    body, body_size, body_cut = bounded_text(call.raw_body, limit)
+    raw = call.raw_body
+    body, body_size, body_cut = (None, 0, False) if raw is None else bounded_text(raw, limit)
     reply: str | bytes | None
     masked = answer_may_hold_secrets(call)
     if answer_is_json and answer is not None and len(answer) <= limit and not masked:
@@ -197,15 +199,16 @@ def exchange(call: Call, status: int, answer: bytes | None,
     # the answer's headers left out when they are the envelope's own (JSON, its length)
     envelope = (len(answer_headers) == 2 and answer_headers[0] == JSON_HEADERS[0]
                 and answer_headers[1] == ("Content-Length", str(reply_size)))
-    return (EXCHANGE_KIND, _journal_query(call), _journal_headers(call), body, body_size, body_cut, status,
-            None if envelope else tuple(answer_headers), reply, reply_size, reply_cut)
+    return (EXCHANGE_KIND, (_journal_query(call), _journal_headers(call), body, body_size, body_cut,
+                            status, None if envelope else tuple(answer_headers), reply_size, reply_cut),
+            reply)
 
 
 def exchange_doc(pieces: Deferred) -> dict[str, Any]:
     """The stored document of one exchange (:func:`exchange`). Short keys, and the answer's
     headers left out when they are the envelope's own (JSON, its length): the journal
     keeps 10,000 of these."""
-    _, query, headers, body, body_size, body_cut, status, answer_headers, reply, reply_size, reply_cut = pieces
+    _, (query, headers, body, body_size, body_cut, status, answer_headers, reply_size, reply_cut), reply = pieces
     return {
         # pairs as tuples: orjson writes them as the same arrays
         "q": query, "h": headers,

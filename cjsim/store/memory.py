@@ -317,9 +317,15 @@ class MemoryStore(Store):
         if self._open_txns and getattr(self._local, "txn", None) is not None:
             super().append_with(log, entry, maxlen, docs)
             return
-        encoded = [(ns, key, doc if doc is None else compact(orjson.dumps(doc)) if isinstance(doc, dict)
-                    else tuple([compact(piece) if type(piece) is bytes else piece for piece in doc]))
-                   for ns, key, doc in docs]
+        encoded: list[tuple[str, str, Stored | None]] = []
+        for ns, key, doc in docs:
+            if doc is None:
+                encoded.append((ns, key, None))
+            elif type(doc) is dict:
+                encoded.append((ns, key, compact(orjson.dumps(doc))))
+            else:
+                encoded.append((ns, key, tuple([compact(piece) if type(piece) is bytes else piece
+                                                for piece in doc])))
         with self._lock:
             ring = self._logs.get(log)
             if ring is None or ring.maxlen != maxlen:
