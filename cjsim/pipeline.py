@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from werkzeug.datastructures import EnvironHeaders, MultiDict
+from werkzeug.datastructures import EnvironHeaders, ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 
 from cjsim import jsonenc
@@ -79,18 +79,22 @@ def _header_text(text: str) -> str:
     return safe[:1000]
 
 
-_QUERIES: dict[str, list[tuple[str, str]]] = {}  # a client repeats its few query strings
+_QUERIES: dict[str, ImmutableMultiDict[str, str]] = {}  # a client repeats its few query strings
+_NO_QUERY: ImmutableMultiDict[str, str] = ImmutableMultiDict()
 
 
-def _query_pairs(query: str) -> list[tuple[str, str]]:
-    """``parse_qsl`` of a query string, kept for the next request that sends it."""
-    pairs = _QUERIES.get(query)
-    if pairs is None:
-        pairs = parse_qsl(query, keep_blank_values=True, errors="replace")
+def _query_args(query: str) -> ImmutableMultiDict[str, str]:
+    """A query string's arguments, kept for the next request that sends it: read-only, so
+    every request that sends it can be given the same one."""
+    if not query:
+        return _NO_QUERY
+    args = _QUERIES.get(query)
+    if args is None:
+        args = ImmutableMultiDict(parse_qsl(query, keep_blank_values=True, errors="replace"))
         if len(_QUERIES) >= 256:
             _QUERIES.clear()
-        _QUERIES[query] = pairs
-    return pairs
+        _QUERIES[query] = args
+    return args
 
 
 class RawAnswer(Exception):
@@ -176,10 +180,10 @@ class Pipeline:
         if sim.trust_ip_header and environ.get(IP_HEADER):
             ip = str(environ[IP_HEADER]).strip()[:64] or ip
         query = environ.get("QUERY_STRING", "")
-        args: MultiDict[str, str] = MultiDict(_query_pairs(query)) if query else MultiDict()
         return Call(
             sim=sim, method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
-            path=environ.get("PATH_INFO", "") or "/", ip=ip, now_us=0, journal_id=0, query=args,
+            path=environ.get("PATH_INFO", "") or "/", ip=ip, now_us=0, journal_id=0,
+            query=_query_args(query),
             headers=EnvironHeaders(environ), query_text=query,
             # Wall-clock latency for the journal and the log: the one read of real time
             # outside the clock, because it measures the server's work, not simulated time.

@@ -42,13 +42,11 @@ def test_query_pairs_are_the_multidicts_items() -> None:
 
 
 def _call(environ: dict[str, Any], query: str = "") -> Any:
-    from werkzeug.datastructures import MultiDict
-
     from cjsim.call import Call
-    from cjsim.pipeline import _query_pairs
+    from cjsim.pipeline import _query_args
 
     return Call(sim=None, method="GET", path="/x", ip="1.2.3.4", now_us=0,  # type: ignore[arg-type]
-                journal_id=1, query=MultiDict(_query_pairs(query)), headers=EnvironHeaders(environ),
+                journal_id=1, query=_query_args(query), headers=EnvironHeaders(environ),
                 query_text=query)
 
 

@@ -193,3 +193,19 @@ def test_server_still_answers_after_odd_requests(live) -> None:  # type: ignore[
         raw_exchange(live.port, raw)
     response = requests.get(live.url("/__cjsim/health"), timeout=5)
     assert response.json() == {"status": "ok"}
+
+
+def test_a_query_strings_arguments_are_shared_read_only() -> None:
+    """Requests that send the same query string are given the same arguments, which no
+    handler can change for the next one."""
+    from cjsim.pipeline import _query_args
+
+    args = _query_args("pid=1&pid=2&x=")
+    assert args is _query_args("pid=1&pid=2&x=")
+    assert args.getlist("pid") == ["1", "2"] and args["x"] == ""
+    with pytest.raises(TypeError):
+        args["pid"] = "3"
+    with pytest.raises(TypeError):
+        args.setlist("pid", ["3"])
+    assert _query_args("pid=1&pid=2&x=").getlist("pid") == ["1", "2"]
+    assert not _query_args("")

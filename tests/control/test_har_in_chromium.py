@@ -88,7 +88,7 @@ const [expected, done] = arguments;
   const imported = [];
   for (const r of log.requests()) {
     const content = await r.requestContentData();
-    imported.push({url: r.url(), method: r.requestMethod, status: r.statusCode, 
+    imported.push({url: r.url(), method: r.requestMethod, status: r.statusCode,
                    har: typeof r.isImportedHar === 'function' ? r.isImportedHar() : null,
                    postData: await r.requestFormData(), text: content.text ?? null,
                    token: r.requestHeaderValue('CJ-Access-Token') ?? null});
