@@ -210,8 +210,10 @@ class Pipeline:
                 reads.append(read_key)
                 owner = sim.tokens.owner_hint(token)
                 if owner is not None:
-                    reads.append((sim.accounts.NS, str(owner)))
-                    reads.extend((ns, str(owner)) for ns in route.account_docs)
+                    key = str(owner)
+                    reads.append((sim.accounts.NS, key))
+                    for ns in route.account_docs:
+                        reads.append((ns, key))
         spaces = route.spaces if route is not None else ()
         opening = sim.store.open_call(JOURNAL_SEQ, reads, spaces)
         if opening.clock is None:  # the store lost its state: put it back, then read again
