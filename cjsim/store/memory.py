@@ -321,7 +321,7 @@ class MemoryStore(Store):
         for ns, key, doc in docs:
             if doc is None:
                 encoded.append((ns, key, None))
-            elif type(doc) is dict:
+            elif isinstance(doc, dict):  # a document (any dict), else a Deferred's pieces
                 encoded.append((ns, key, compact(orjson.dumps(doc))))
             else:
                 encoded.append((ns, key, tuple([compact(piece) if type(piece) is bytes else piece

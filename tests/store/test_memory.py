@@ -60,3 +60,15 @@ def test_a_journal_exchange_keeps_its_answer_at_the_answer_s_size() -> None:
     kept = store._docs["exchange"]["499"]
     assert isinstance(kept, tuple) and kept[8] == answer  # the same pieces, the same answer
     assert held < 500 * (size + 1500), f"{held / 500:.0f} bytes per {size}-byte answer"
+
+
+def test_append_with_takes_any_dict_as_a_document() -> None:
+    """A document beside a log entry may be any dict (an OrderedDict too), not only the
+    plain one the journal gives: it is stored as that document, not taken for a
+    ``Deferred``'s pieces."""
+    from collections import OrderedDict
+
+    store = MemoryStore()
+    store.append_with("log", {"id": 1}, 10, [("ns", "k", OrderedDict(a=1, b=[2]))])
+    assert store.get("ns", "k") == {"a": 1, "b": [2]}
+    assert store.tail("log") == [{"id": 1}]
