@@ -17,8 +17,8 @@ import orjson
 
 from cjsim import jsonenc
 from cjsim.call import query_pairs
-from cjsim.domain.ids import is_secret_name, mask, mask_pairs, mask_secrets
-from cjsim.pipeline import JSON_HEADERS
+from cjsim.domain.ids import is_secret_name, mask_pairs, mask_secrets, mask_value
+from cjsim.pipeline import CACHED_QUERY_MAX, JSON_HEADERS
 from cjsim.store.base import Deferred, deferred_kind
 
 if TYPE_CHECKING:
@@ -95,20 +95,15 @@ def _plan_of(environ: Mapping[str, Any]) -> tuple[tuple[str, str, bool], ...]:
     return _plan(keys) if plan is None else plan
 
 
-def _environ_headers(environ: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``EnvironHeaders(environ).items()``, at a fraction of its cost."""
-    return [(name, value) for key, name, _ in _plan_of(environ)
-            if (value := environ[key]) or key not in _BODY_KEYS]
-
-
 def _cut(value: str) -> str:
     return value if len(value) <= HEADER_VALUE_MAX else value[:HEADER_VALUE_MAX] + "…"
 
 
 def _journal_headers(call: Call) -> tuple[tuple[str, str], ...]:
-    """The request's header pairs as the journal keeps them: in werkzeug's order and
-    spelling, a bounded few, each value bounded, then every credential's masked
-    (:func:`cjsim.domain.ids.mask_pairs`, whose names the plan has looked at already)."""
+    """The request's header pairs as the journal keeps them: ``EnvironHeaders(environ)``'s
+    names and order (read from the environ through its plan, at a fraction of its cost), a
+    bounded few, each value bounded, then every credential's masked as
+    :func:`cjsim.domain.ids.mask_pairs` does (the plan has looked at the names already)."""
     environ = getattr(call.headers, "environ", None)
     if not isinstance(environ, dict):
         pairs = [(name, _cut(value))
@@ -119,15 +114,14 @@ def _journal_headers(call: Call) -> tuple[tuple[str, str], ...]:
         value = environ[key]
         if not value and key in _BODY_KEYS:
             continue
-        if len(value) > HEADER_VALUE_MAX:
-            value = value[:HEADER_VALUE_MAX] + "…"
-        out.append((name, (mask(value) or "") if secret and value else value))
+        value = _cut(value)
+        out.append((name, mask_value(value) if secret else value))
         if len(out) == HEADERS_MAX:
             break
     return tuple(out)
 
 
-# a query string without a credential -> its journal pairs (a client repeats its few)
+# a query string without a credential -> its journal pairs (a client repeats its few short ones)
 _QUERY_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {}
 
 
@@ -143,7 +137,7 @@ def _journal_query(call: Call) -> tuple[tuple[str, str], ...]:
     if pairs is None:
         raw = query_pairs(query)
         pairs = tuple(mask_pairs(raw))
-        if text is not None and list(pairs) == raw:
+        if text is not None and len(text) <= CACHED_QUERY_MAX and list(pairs) == raw:
             if len(_QUERY_PAIRS) >= 256:
                 _QUERY_PAIRS.clear()
             _QUERY_PAIRS[text] = pairs

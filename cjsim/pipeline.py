@@ -80,6 +80,9 @@ def _header_text(text: str) -> str:
 
 
 _QUERIES: dict[str, ImmutableMultiDict[str, str]] = {}  # a client repeats its few query strings
+# the longest query string kept for the next request (256 of them at most): a longer one is
+# parsed anew each time, so these caches hold at most 256 x 2 KiB whatever clients send
+CACHED_QUERY_MAX = 2048
 _NO_QUERY: ImmutableMultiDict[str, str] = ImmutableMultiDict()
 
 
@@ -91,6 +94,8 @@ def _query_args(query: str) -> ImmutableMultiDict[str, str]:
     args = _QUERIES.get(query)
     if args is None:
         args = ImmutableMultiDict(parse_qsl(query, keep_blank_values=True, errors="replace"))
+        if len(query) > CACHED_QUERY_MAX:
+            return args
         if len(_QUERIES) >= 256:
             _QUERIES.clear()
         _QUERIES[query] = args

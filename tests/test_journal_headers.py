@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.datastructures import EnvironHeaders
 
 from cjsim.domain.ids import is_secret_name, mask_pairs
-from cjsim.journal import _environ_headers, _journal_headers
+from cjsim.journal import _journal_headers
 
 ENVIRON: dict[str, Any] = {
     "REQUEST_METHOD": "POST", "PATH_INFO": "/api2.0/v1/x", "HTTP_HOST": "h", "CONTENT_TYPE": "",
@@ -19,8 +19,9 @@ ENVIRON: dict[str, Any] = {
 
 
 def test_the_environs_headers_are_werkzeugs() -> None:
+    plain = {k: v for k, v in ENVIRON.items() if k != "HTTP_CJ_ACCESS_TOKEN"}  # nothing to mask
     for _ in range(2):  # the names are cached after the first request
-        assert list(_environ_headers(ENVIRON)) == list(EnvironHeaders(ENVIRON).items())
+        assert list(_journal_headers(_call(plain))) == list(EnvironHeaders(plain).items())
 
 
 def test_a_cached_secret_name_is_still_masked() -> None:
@@ -79,3 +80,18 @@ def test_a_query_with_a_credential_is_masked_and_never_kept() -> None:
         assert journal._journal_query(_call({}, plain)) == (("pid", "2"), ("pid", "3"),
                                                             ("features", "enable_video"))
     assert plain in journal._QUERY_PAIRS
+
+
+def test_a_long_query_string_is_parsed_anew_and_never_kept() -> None:
+    """Clients choose their query strings: only short ones are kept for the next request,
+    so the caches stay small whatever is sent."""
+    from cjsim import journal, pipeline
+
+    long = "pid=" + "x" * pipeline.CACHED_QUERY_MAX
+    first = pipeline._query_args(long)
+    assert first.getlist("pid") == ["x" * pipeline.CACHED_QUERY_MAX]
+    assert pipeline._query_args(long) is not first and long not in pipeline._QUERIES
+    assert journal._journal_query(_call({}, long)) == (("pid", "x" * pipeline.CACHED_QUERY_MAX),)
+    assert long not in journal._QUERY_PAIRS
+    short = "pid=" + "y" * 100
+    assert pipeline._query_args(short) is pipeline._query_args(short)

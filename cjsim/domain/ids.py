@@ -209,7 +209,11 @@ def _mask_json_pair(match: re.Match[str]) -> str:
     return head + orjson.dumps(shown).decode()[1:-1] + match.group("close")
 
 
+def mask_value(value: str) -> str:
+    """A credential's value as a pair shows it (:func:`mask_pairs`); an empty one stays empty."""
+    return (mask(value) or "") if value else value
+
+
 def mask_pairs(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """(name, value) pairs (a decoded query, headers) with every credential's value masked."""
-    return [(name, (mask(value) or "") if value and is_secret_name(name) else value)
-            for name, value in pairs]
+    return [(name, mask_value(value) if is_secret_name(name) else value) for name, value in pairs]
